@@ -1,0 +1,12 @@
+// PLACEHOLDER: the owning stage replaces this file with the real command.
+import type { Command } from "../command.js";
+
+const command: Command = {
+  summary: "(not built yet)",
+  help: "alpacare infer: not built yet.",
+  async run() {
+    process.stderr.write("alpacare infer: not built yet\n");
+    return 1;
+  },
+};
+export default command;

@@ -1,0 +1,82 @@
+/**
+ * `alpacare <command> [flags]`: the scripted face of the library. Commands are loaded lazily so `--help` is instant
+ * and a command's heavy dependencies (node-llama-cpp, Chromium) load only when it runs.
+ */
+import { pathToFileURL } from "node:url";
+import { InputError } from "../core/errors.js";
+import { UsageError, type Command } from "./command.js";
+
+/** Every command, in the order of the paper's pipeline. */
+export const commands: Record<string, () => Promise<{ default: Command }>> = {
+  data: () => import("./commands/data.js"),
+  catalogue: () => import("./commands/catalogue.js"),
+  dedup: () => import("./commands/dedup.js"),
+  "generate-tasks": () => import("./commands/generate-tasks.js"),
+  "generate-responses": () => import("./commands/generate-responses.js"),
+  export: () => import("./commands/export.js"),
+  infer: () => import("./commands/infer.js"),
+  judge: () => import("./commands/judge.js"),
+  score: () => import("./commands/score.js"),
+  figures: () => import("./commands/figures.js"),
+  cache: () => import("./commands/cache.js"),
+  notebooks: () => import("./commands/notebooks.js"),
+};
+
+/** Top-level help: the command list with summaries. */
+export async function mainHelp(): Promise<string> {
+  const lines = [
+    "alpacare: reproduce, check and extend the AlpaCare paper from the command line.",
+    "",
+    "Usage: alpacare <command> [flags]     alpacare <command> --help",
+    "",
+    "Commands:",
+  ];
+  for (const [name, load] of Object.entries(commands)) {
+    const { default: cmd } = await load();
+    lines.push(`  ${name.padEnd(20)} ${cmd.summary}`);
+  }
+  lines.push("", "Keys come from the environment only (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...).");
+  return lines.join("\n");
+}
+
+/** Run the CLI with `argv` (without `node` and the script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write((await mainHelp()) + "\n");
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`alpacare: unknown command "${name}". Run \`alpacare --help\` for the list.\n`);
+    return 2;
+  }
+  const { default: cmd } = await load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(cmd.help.trimEnd() + "\n");
+    return 0;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`alpacare ${name}: ${e.message}\nRun \`alpacare ${name} --help\` for usage.\n`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`alpacare ${name}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`alpacare: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

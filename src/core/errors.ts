@@ -1,0 +1,36 @@
+/**
+ * Errors at the edges name where the bad input is: the file, the line (JSONL) or index (JSON array), and the field.
+ * Researchers fix data by hand; a message that says "line 412, field `response`: expected a string, got null"
+ * saves them the hunt.
+ */
+export interface InputLocation {
+  /** The file, as given (relative paths stay relative so messages are short). */
+  file: string;
+  /** 1-based line number in a JSONL/text file. */
+  line?: number;
+  /** 0-based index in a JSON array. */
+  index?: number;
+  /** The field (dot path) that is missing or wrong. */
+  field?: string;
+}
+
+/** A problem with input data, located precisely. `message` already includes the location. */
+export class InputError extends Error {
+  readonly location: InputLocation;
+  readonly reason: string;
+  constructor(location: InputLocation, reason: string) {
+    super(`${formatLocation(location)}: ${reason}`);
+    this.name = "InputError";
+    this.location = location;
+    this.reason = reason;
+  }
+}
+
+/** `file:line` / `file[index]` plus `, field "x"` when known. */
+export function formatLocation(loc: InputLocation): string {
+  let s = loc.file;
+  if (loc.line !== undefined) s += `:${loc.line}`;
+  if (loc.index !== undefined) s += ` [record ${loc.index}]`;
+  if (loc.field !== undefined) s += `, field "${loc.field}"`;
+  return s;
+}

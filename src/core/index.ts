@@ -1,0 +1,6 @@
+/** Core helpers every stage shares: paths, located input errors, JSONL, hashes, progress. */
+export * from "./paths.js";
+export * from "./errors.js";
+export * from "./jsonl.js";
+export * from "./hash.js";
+export * from "./progress.js";

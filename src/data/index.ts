@@ -1,0 +1,2 @@
+// The data stage's public face (filled in by the stage).
+export {};

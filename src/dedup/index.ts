@@ -1,0 +1,2 @@
+// The dedup stage's public face (filled in by the stage).
+export {};

@@ -1,0 +1,2 @@
+// The generate stage's public face (filled in by the stage).
+export {};

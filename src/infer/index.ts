@@ -1,0 +1,2 @@
+// The infer stage's public face (filled in by the stage).
+export {};

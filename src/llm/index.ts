@@ -1,0 +1,2 @@
+// The llm stage's public face (filled in by the stage).
+export {};

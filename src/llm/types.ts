@@ -1,0 +1,79 @@
+/**
+ * The contract every stage that calls a language model relies on (generate, infer, judge). Providers, the cache and
+ * the runner live in this folder; callers build `ChatRequest`s and get `ChatResult`s back, whatever the provider.
+ */
+
+/** Which backend serves a request. `local` = in-process GGUF through node-llama-cpp. */
+export type ProviderName = "openai" | "anthropic" | "openai-compatible" | "local";
+
+/** One chat message. A `system` message is sent as OpenAI's system role or Anthropic's `system` field. */
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** Decoding parameters. Omitted fields take the provider's default and are left out of the cache key. */
+export interface DecodingParams {
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  stop?: string[];
+  /** Sampling seed (local models; OpenAI's `seed`). */
+  seed?: number;
+  /** Constrain the output to JSON matching this schema (local grammar; OpenAI `response_format`). */
+  jsonSchema?: Record<string, unknown>;
+}
+
+/** A full request: what is sent, and everything that makes its answer differ (all of it goes into the cache key). */
+export interface ChatRequest extends DecodingParams {
+  provider: ProviderName;
+  /** Model id as the provider knows it (e.g. `gpt-3.5-turbo-0613`, `claude-2.1`, a GGUF path for `local`). */
+  model: string;
+  messages: ChatMessage[];
+  /**
+   * Send `messages` as a raw completion prompt instead of a chat (the concatenated content; for Alpaca-template
+   * models and local GGUF completion). Default false.
+   */
+  rawPrompt?: boolean;
+  /**
+   * Caller's tag, part of the cache key: e.g. `judge:referenceFirst:<prompt hash>` so two logically different calls
+   * with identical text are still cached apart when the caller wants that.
+   */
+  tag?: string;
+  /** Base URL for `openai-compatible` (and to point any SDK at a test server). Part of the cache key. */
+  baseURL?: string;
+}
+
+/** Token usage as the provider reported it (or counted locally). */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Why generation stopped, normalised across providers. */
+export type FinishReason = "stop" | "length" | "content_filter" | "error" | "other";
+
+/** The answer to one request. */
+export interface ChatResult {
+  text: string;
+  finishReason: FinishReason;
+  usage: TokenUsage;
+  /** Wall time of the call that produced this answer (the original call, for a cache hit). */
+  latencyMs: number;
+  /** True when served from the cache (no money spent now). */
+  cached: boolean;
+  /** The cache key (hex SHA-256 of the canonical request). */
+  key: string;
+  /** Provider's model id as echoed back (e.g. the dated snapshot), when given. */
+  modelVersion?: string;
+}
+
+/** A provider: one call, no caching, no retries beyond the SDK's own (the runner owns those). */
+export interface Provider {
+  readonly name: ProviderName;
+  complete(request: ChatRequest, signal?: AbortSignal): Promise<Omit<ChatResult, "cached" | "key">>;
+  /** Release resources (local model contexts). */
+  close?(): Promise<void>;
+}
