@@ -1,2 +1,58 @@
-// The generate stage's public face (filled in by the stage).
-export {};
+/**
+ * Generate stage: the medical self-instruct pipeline of the paper (PAPER.md sections 2-4): the task-generation
+ * prompt (CPython-exact seeded sampling), both parsers, the resumable generation loop, near-duplicate filtering,
+ * responses, and the dataset export.
+ */
+export { PyRandom, type PyRandomState } from "./pyrandom.js";
+export {
+  TASK_GENERATION_SYSTEM_PROMPT,
+  DEFAULT_TASK_PROMPT_PARAMS,
+  resolveTaskPromptParams,
+  listSize,
+  maxNewTasksPerRequest,
+  taskStopSequences,
+  renderPromptTask,
+  encodeTaskPrompt,
+  pyCollapseWhitespace,
+  pyStrip,
+  pyStripChars,
+  type PromptTask,
+  type ListCountReading,
+  type TaskPromptParams,
+} from "./prompt.js";
+export {
+  parseTaskCompletion,
+  parseTasksFaithful,
+  parseTasksRobust,
+  countRejectReasons,
+  TASK_FIELDS,
+  type ParseMode,
+  type ParsedTask,
+  type RejectReason,
+  type RejectedFragment,
+  type ParseResult,
+  type ParseOptions,
+} from "./parse.js";
+export { TaskRequestPlanner, planTaskRequests, type PromptTaskRef, type MachinePromptTask, type PlannedTaskRequest } from "./plan.js";
+export {
+  generateTasks,
+  taskRunConfig,
+  taskChatRequest,
+  taskRunFiles,
+  listCountLabel,
+  readGeneratedTasks,
+  readRejectedTasks,
+  readTaskCompletions,
+  type TeacherModel,
+  type GenerationDedupPolicy,
+  type InlineDeduper,
+  type GenerateTasksOptions,
+  type TaskGenerationProgress,
+  type TaskGenerationSummary,
+  type TaskGenerationEstimate,
+  type GeneratedTask,
+  type RejectedTaskRecord,
+  type CompletionRecord,
+  type TaskRunConfig,
+} from "./tasks.js";
+export { makeRougeInlineDeduper } from "./filter.js";

@@ -77,3 +77,65 @@ export interface Provider {
   /** Release resources (local model contexts). */
   close?(): Promise<void>;
 }
+
+/** Cost/usage budget for a run: the runner stops before starting a call that could push spending past it. */
+export interface Budget {
+  /** Maximum dollars (list prices from the price table). */
+  usd?: number;
+  /** Maximum tokens (input + output). */
+  tokens?: number;
+}
+
+/** Price of a model in US dollars per million tokens. */
+export interface ModelPrice {
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+
+/** What a set of requests would cost before anything is sent (`engine.estimate`). */
+export interface CostEstimate {
+  /** Requests in the set. */
+  requests: number;
+  /** Requests already answered in the cache (free). */
+  cached: number;
+  /** Calls that would be sent (not cached, duplicates counted once). */
+  calls: number;
+  /** Approximate input tokens of those calls (chars/4). */
+  inputTokens: number;
+  /** Output tokens of those calls (each call's `maxTokens`, else the engine's `defaultOutputTokens`). */
+  outputTokens: number;
+  /** Dollars at list price (0 for local models and unknown models; see `unpricedModels`). */
+  usd: number;
+  /** Models with no entry in the price table (counted as free: check before trusting `usd`). */
+  unpricedModels: string[];
+}
+
+/** The outcome of `engine.runAll`. */
+export interface RunSummary {
+  /** Requests given. */
+  requests: number;
+  /** Answers obtained (calls + cache hits). */
+  completed: number;
+  /** Calls actually sent and answered (money spent now). */
+  calls: number;
+  /** Answers served from the cache. */
+  cacheHits: number;
+  /** Requests that failed after retries (onResult got an Error). */
+  failures: number;
+  /** Requests never started (budget reached, aborted, or dry run). */
+  skipped: number;
+  /** Retries performed (429/5xx/timeouts/malformed answers). */
+  retries: number;
+  /** Tokens of the calls sent now. */
+  tokens: TokenUsage;
+  /** Dollars spent now (list price). */
+  usd: number;
+  /** Dollars the cache hits would have cost. */
+  usdSaved: number;
+  /** Wall time of the run, ms. */
+  wallMs: number;
+  /** Why the run stopped early, when it did. */
+  stopped?: "budget" | "aborted" | "dry-run";
+  /** The pre-run estimate (always present for a dry run). */
+  estimate?: CostEstimate;
+}

@@ -1,12 +1,61 @@
-// PLACEHOLDER: the owning stage replaces this file with the real command.
-import type { Command } from "../command.js";
+/** `alpacare data`: acquire and verify every upstream file into data/raw/. */
+import { parseArgs } from "node:util";
+import { acquireData } from "../../data/index.js";
+import { UsageError, type Command } from "../command.js";
+
+const help = `alpacare data [--only PATTERN] [--mirror DIR | --no-mirror] [--optional] [--verify] [--base-url URL] [--quiet]
+
+Acquire every file listed in data/sources.json into data/raw/<mirrorPath> (git-ignored), verifying each by its git
+blob SHA-1. Source order: already present and verified -> the mirror directory -> download from the raw URL.
+A mismatching or partial file is refused and removed; a present, verified file is not fetched again.
+
+Flags:
+  --only PATTERN   only files whose path matches (glob with * and **, or a substring), e.g. "reference_outputs"
+  --mirror DIR     mirror to copy from (default: ALPACARE_DATA_MIRROR, else ../shared/data when it exists)
+  --no-mirror      ignore any mirror; download everything
+  --optional       also download the optional files that are not mirrored (MedInstruct-52k and 5 large model outputs)
+  --verify         re-hash every present file (default: trust files verified before, while size and mtime match)
+  --base-url URL   download from URL/<repository>/<commit>/<path> (default: ALPACARE_DATA_BASE_URL, else GitHub raw)
+  --quiet          print only the summary line (and errors)
+
+Exit code 0 when every selected file is verified, 1 when any failed.
+
+Example:
+  alpacare data --only "model_ouputs/AlpaCare-7b/**" --verify`;
 
 const command: Command = {
-  summary: "(not built yet)",
-  help: "alpacare data: not built yet.",
-  async run() {
-    process.stderr.write("alpacare data: not built yet\n");
-    return 1;
+  summary: "acquire and verify the upstream data into data/raw/ (mirror or download)",
+  help,
+  async run(argv) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: argv,
+        options: {
+          only: { type: "string" },
+          mirror: { type: "string" },
+          "no-mirror": { type: "boolean", default: false },
+          optional: { type: "boolean", default: false },
+          verify: { type: "boolean", default: false },
+          "base-url": { type: "string" },
+          quiet: { type: "boolean", short: "q", default: false },
+        },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (values.mirror !== undefined && values["no-mirror"]) throw new UsageError("--mirror and --no-mirror exclude each other");
+    const result = await acquireData({
+      only: values.only,
+      mirror: values["no-mirror"] ? null : values.mirror,
+      optional: values.optional,
+      verify: values.verify,
+      baseUrl: values["base-url"],
+      quiet: values.quiet,
+    });
+    return result.ok ? 0 : 1;
   },
 };
 export default command;

@@ -1,12 +1,197 @@
-// PLACEHOLDER: the owning stage replaces this file with the real command.
-import type { Command } from "../command.js";
+/** `alpacare generate-tasks`: medical self-instruct task generation (PAPER.md section 2), resumable. */
+import { parseArgs } from "node:util";
+import { UsageError, type Command } from "../command.js";
+import { loadInstructionPrompt, loadSeedTasks } from "../../data/index.js";
+import { makeRougeInlineDeduper, generateTasks, listCountLabel, resolveTaskPromptParams, type GenerationDedupPolicy, type ParseMode } from "../../generate/index.js";
+import { createEngine, defaultModel, type Engine, type ProviderName } from "../../llm/index.js";
+import type { TeacherModel } from "../../generate/index.js";
+
+// Model flags shared by generate-tasks and generate-responses (kept here until src/cli/llm-flags.ts lands).
+/** `parseArgs` options of the model flags. */
+export const LLM_FLAG_OPTIONS = {
+  provider: { type: "string" },
+  model: { type: "string" },
+  "base-url": { type: "string" },
+  concurrency: { type: "string" },
+  rpm: { type: "string" },
+  budget: { type: "string" },
+  "no-cache": { type: "boolean", default: false },
+  "max-retries": { type: "string" },
+  "retry-base-ms": { type: "string" },
+} as const;
+
+/** Help lines of the model flags. */
+export const LLM_FLAG_HELP = `Model flags:
+  --provider openai|anthropic|openai-compatible|local   (default local: the embedded GGUF model)
+  --model ID                 model id (default: the local default model; the paper's teacher is gpt-4)
+  --base-url URL             endpoint of an OpenAI-compatible server (or a test server)
+  --concurrency N            calls in flight (default 8)   --rpm N   requests per minute
+  --budget USD               stop before spending more than this
+  --no-cache                 do not read or write the LLM cache
+  --max-retries N / --retry-base-ms MS   retry policy (default 6 / 1000)
+Keys come from the environment only (OPENAI_API_KEY, ANTHROPIC_API_KEY).`;
+
+type FlagValues = Record<string, string | boolean | undefined>;
+
+/** The model named by the flags (the local default model when none is given). */
+export function modelFromFlags(values: FlagValues): TeacherModel {
+  const provider = (values.provider as string | undefined) ?? (values.model ? "openai" : "local");
+  if (!["openai", "anthropic", "openai-compatible", "local"].includes(provider)) throw new UsageError(`--provider must be openai, anthropic, openai-compatible or local, got ${provider}`);
+  let model = values.model as string | undefined;
+  if (!model) {
+    if (provider !== "local") throw new UsageError(`--model is required with --provider ${provider}`);
+    model = defaultModel().model;
+  }
+  const out: TeacherModel = { provider: provider as ProviderName, model };
+  if (values["base-url"]) out.baseURL = values["base-url"] as string;
+  return out;
+}
+
+/** An engine configured by the flags. */
+export function engineFromFlags(values: FlagValues, extra: { dryRun?: boolean } = {}): Engine {
+  const n = (k: string) => (values[k] === undefined ? undefined : Number(values[k]));
+  for (const k of ["concurrency", "rpm", "budget", "max-retries", "retry-base-ms"]) if (values[k] !== undefined && !Number.isFinite(n(k))) throw new UsageError(`--${k} must be a number`);
+  const budget = n("budget");
+  return createEngine({
+    concurrency: n("concurrency"),
+    rpm: n("rpm"),
+    budget: budget !== undefined ? { usd: budget } : undefined,
+    cache: !values["no-cache"],
+    maxRetries: n("max-retries"),
+    retryBaseMs: n("retry-base-ms"),
+    dryRun: extra.dryRun,
+    progress: false,
+  });
+}
+
+const help = `alpacare generate-tasks: write medical tasks from the 167 seed tasks with a teacher model (PAPER.md section 2).
+
+Usage: alpacare generate-tasks --target N [flags]
+
+  --target N                 stop once N tasks are kept (required)
+  --run NAME                 run folder under data/runs/ (default: tasks); rerun to resume
+  --tasks-per-request N      N of "List of N tasks" (default 12)
+  --list-count R             includes-seeds (upstream code: N counts the in-context tasks, 9 new per request)
+                             or new-tasks (the paper's text: N new tasks after them) (default includes-seeds)
+  --seeds-per-prompt K       in-context tasks per prompt (default 3)
+  --machine-tasks M          of those, how many come from the kept machine tasks (default 0)
+  --round-size R             requests per round when --machine-tasks > 0 (default 5, upstream's batch size)
+  --seed S                   random stream seed (default 42, upstream's random.seed(42))
+  --parse faithful|robust    parser (default faithful: upstream's, quirks included)
+  --dedup post-hoc|inline|none   near-duplicate policy (default post-hoc: filter after generation, the paper)
+  --threshold T              Rouge-L threshold (default 0.7; a task is a duplicate when above it)
+  --temperature/--top-p/--presence-penalty/--frequency-penalty/--max-tokens   decoding (1.0/1.0/1.5/0/500)
+  --wave-size N              most requests per parallel wave (default 64)
+  --dry-run                  estimate requests, tokens and dollars for the remaining work; send nothing
+  --quiet                    no progress line
+${LLM_FLAG_HELP}
+Example (the paper's teacher, 58k tasks, estimate first):
+  alpacare generate-tasks --target 58000 --provider openai --model gpt-4 --dry-run
+  alpacare generate-tasks --target 58000 --provider openai --model gpt-4 --run medinstruct
+`;
 
 const command: Command = {
-  summary: "(not built yet)",
-  help: "alpacare generate-tasks: not built yet.",
-  async run() {
-    process.stderr.write("alpacare generate-tasks: not built yet\n");
-    return 1;
+  summary: "generate medical tasks from the seed set with a teacher model (resumable, --dry-run cost)",
+  help,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        target: { type: "string" },
+        run: { type: "string", default: "tasks" },
+        "tasks-per-request": { type: "string" },
+        "list-count": { type: "string" },
+        "seeds-per-prompt": { type: "string" },
+        "machine-tasks": { type: "string" },
+        "round-size": { type: "string" },
+        seed: { type: "string" },
+        parse: { type: "string", default: "faithful" },
+        dedup: { type: "string", default: "post-hoc" },
+        threshold: { type: "string", default: "0.7" },
+        temperature: { type: "string" },
+        "top-p": { type: "string" },
+        "presence-penalty": { type: "string" },
+        "frequency-penalty": { type: "string" },
+        "max-tokens": { type: "string" },
+        "wave-size": { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        quiet: { type: "boolean", default: false },
+        ...LLM_FLAG_OPTIONS,
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    const num = (name: string, v: string | undefined, int = true): number | undefined => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isFinite(n) || (int && !Number.isInteger(n))) throw new UsageError(`--${name} must be ${int ? "an integer" : "a number"}, got ${JSON.stringify(v)}`);
+      return n;
+    };
+    const target = num("target", values.target);
+    if (target === undefined || target < 0) throw new UsageError("--target N is required (the number of tasks to keep)");
+    const parse = values.parse as ParseMode;
+    if (parse !== "faithful" && parse !== "robust") throw new UsageError(`--parse must be faithful or robust, got ${parse}`);
+    const dedup = values.dedup as GenerationDedupPolicy;
+    if (!["post-hoc", "inline", "none"].includes(dedup)) throw new UsageError(`--dedup must be post-hoc, inline or none, got ${dedup}`);
+    const listCount = values["list-count"];
+    if (listCount !== undefined && listCount !== "includes-seeds" && listCount !== "new-tasks") throw new UsageError(`--list-count must be includes-seeds or new-tasks`);
+    let params;
+    try {
+      params = resolveTaskPromptParams({
+        tasksPerRequest: num("tasks-per-request", values["tasks-per-request"]),
+        seedsPerPrompt: num("seeds-per-prompt", values["seeds-per-prompt"]),
+        machineTasksPerPrompt: num("machine-tasks", values["machine-tasks"]),
+        listCount: listCount as "includes-seeds" | "new-tasks" | undefined,
+        temperature: num("temperature", values.temperature, false),
+        topP: num("top-p", values["top-p"], false),
+        presencePenalty: num("presence-penalty", values["presence-penalty"], false),
+        frequencyPenalty: num("frequency-penalty", values["frequency-penalty"], false),
+        maxTokens: num("max-tokens", values["max-tokens"]),
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const threshold = num("threshold", values.threshold, false)!;
+    const teacher = modelFromFlags(values);
+    const engine = engineFromFlags(values, { dryRun: values["dry-run"] });
+    const seeds = loadSeedTasks();
+    try {
+      const summary = await generateTasks({
+        run: values.run,
+        target,
+        teacher,
+        engine,
+        seeds,
+        requirements: loadInstructionPrompt(),
+        params,
+        seed: num("seed", values.seed),
+        parse,
+        dedup,
+        threshold,
+        makeInlineDeduper: makeRougeInlineDeduper,
+        roundSize: num("round-size", values["round-size"]),
+        waveSize: num("wave-size", values["wave-size"]),
+        dryRun: values["dry-run"],
+        quiet: values.quiet,
+      });
+      const out = process.stdout;
+      out.write(`run ${summary.run} (${summary.dir}), config ${summary.configHash}\n`);
+      out.write(`reading: ${listCountLabel(params)}\n`);
+      if (summary.estimate) {
+        const e = summary.estimate;
+        out.write(`dry run: ${summary.kept} kept so far; ~${e.requests} more requests at up to ${e.newTasksPerRequest} new tasks each\n`);
+        out.write(`  calls ${e.cost.calls} (cached ${e.cost.cached}), ~${e.cost.inputTokens} input + ${e.cost.outputTokens} output tokens, ~$${e.cost.usd.toFixed(2)}${e.cost.unpricedModels.length ? ` (no price for ${e.cost.unpricedModels.join(", ")})` : ""}\n`);
+        const alt = resolveTaskPromptParams({ ...params, listCount: params.listCount === "includes-seeds" ? "new-tasks" : "includes-seeds" });
+        const altPer = alt.listCount === "includes-seeds" ? alt.tasksPerRequest - alt.seedsPerPrompt : alt.tasksPerRequest;
+        out.write(`  (the other reading, ${alt.listCount}: ~${Math.ceil(Math.max(0, target - summary.kept) / altPer)} requests at ${altPer} each)\n`);
+        return 0;
+      }
+      out.write(`kept ${summary.kept}/${target}, rejected ${summary.rejected}, duplicates ${summary.duplicates}; requests ${summary.requestsDone} answered, ${summary.requestsFailed} failed; calls now ${summary.callsThisRun}, cache hits ${summary.cacheHits}, $${summary.usd.toFixed(4)}\n`);
+      if (Object.keys(summary.rejectReasons).length) out.write(`reject reasons: ${Object.entries(summary.rejectReasons).map(([k, v]) => `${k}=${v}`).join(" ")}\n`);
+      return summary.complete ? 0 : 1;
+    } finally {
+      await engine.close();
+    }
   },
 };
 export default command;

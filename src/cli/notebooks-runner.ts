@@ -1,0 +1,375 @@
+/**
+ * Headless notebook runner: executes `notebooks/NN-*.ipynb` in order through Jupyter's nbconvert with the
+ * project-local tslab kernel, writes executed copies and an HTML render to `notebooks/executed/`, and fails on the
+ * first failing cell with the notebook, the cell number and the message.
+ *
+ * Why the extra machinery around nbconvert: tslab reports a failing cell to Jupyter with a bare error status (no
+ * `ename`/`evalue`), puts the real message (compiler diagnostic or stack trace) in the cell's stderr stream, and
+ * cancels the cells after it, which then come back empty. So the runner executes with `--allow-errors` and a small
+ * nbconvert config whose `on_cell_executed` hook stamps each cell with the kernel's reply status
+ * (`metadata.alpacare.status`: ok / error / abort); the first `error` cell is the failure and its stderr the message.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { projectRoot } from "../core/paths.js";
+
+/** Where the project registers its tslab kernel (`npm run setup`); passed to Jupyter as `JUPYTER_PATH`. */
+export function projectJupyterPath(): string {
+  return join(projectRoot, ".jupyter", "share", "jupyter");
+}
+
+/** The Jupyter executable: `ALPACARE_JUPYTER`, else Debian's `/usr/bin/jupyter` (a pyenv `python3` may lack Jupyter). */
+export function jupyterBinary(): string {
+  return process.env.ALPACARE_JUPYTER ?? "/usr/bin/jupyter";
+}
+
+/** Options for {@link runNotebooks} / {@link runNotebook}. */
+export interface NotebookRunOptions {
+  /** Folder holding `NN-*.ipynb`. Default `<project>/notebooks`. */
+  dir?: string;
+  /** Only these notebooks, by number prefix (`"01"`, `"3"`) or file name. Default: all. */
+  only?: string[];
+  /** Per-cell timeout in seconds (nbconvert's `ExecutePreprocessor.timeout`). Default 1800. */
+  timeoutSec?: number;
+  /** Where executed copies and HTML renders go. Default `<dir>/executed`. */
+  outDir?: string;
+  /** Also write an HTML render of each executed notebook. Default true. */
+  html?: boolean;
+  /** Keep going after a failing notebook (default false: stop at the first failure). */
+  keepGoing?: boolean;
+  /** Progress lines (one per notebook); default writes to stderr. Pass `() => {}` to silence. */
+  log?: (line: string) => void;
+  /** Environment for Jupyter and the kernel. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Where and why a notebook failed. */
+export interface CellFailure {
+  /** Notebook file name, e.g. `01-seed-analysis.ipynb`. */
+  notebook: string;
+  /** 1-based position of the cell among all cells (markdown included), as counted top to bottom in Jupyter. */
+  cell: number;
+  /** 1-based position among code cells only. */
+  codeCell: number;
+  /** The first line of the cell's source, to find it quickly. */
+  firstLine: string;
+  /** The error message (the compiler diagnostic or the `Error: ...` line of a stack trace). */
+  message: string;
+  /** Everything the cell wrote to stderr (and any error output), for the full story. */
+  detail: string;
+}
+
+/** The outcome of one notebook. */
+export interface NotebookResult {
+  notebook: string;
+  ok: boolean;
+  seconds: number;
+  /** The executed copy (outputs scrubbed of API keys). */
+  executedPath?: string;
+  htmlPath?: string;
+  /** Set when a cell failed. */
+  failure?: CellFailure;
+  /** Set when nbconvert itself failed (kernel missing or dead, timeout); the tail of its stderr. */
+  error?: string;
+}
+
+/** Thrown by {@link assertNotebooksOk}; the message names notebook, cell and error. */
+export class NotebookFailedError extends Error {
+  readonly results: NotebookResult[];
+  constructor(results: NotebookResult[]) {
+    super(results.filter((r) => !r.ok).map(describeFailure).join("\n\n"));
+    this.name = "NotebookFailedError";
+    this.results = results;
+  }
+}
+
+/** `notebooks/NN-*.ipynb` in number order, optionally filtered by `only` (number prefixes or file names). */
+export function listNotebooks(dir: string = join(projectRoot, "notebooks"), only?: string[]): string[] {
+  if (!existsSync(dir)) return [];
+  const all = readdirSync(dir)
+    .filter((f) => /^\d+-.*\.ipynb$/.test(f))
+    .sort((a, b) => Number(a.split("-")[0]) - Number(b.split("-")[0]) || a.localeCompare(b));
+  if (!only || only.length === 0) return all.map((f) => join(dir, f));
+  const wanted = only.map((s) => s.trim()).filter(Boolean);
+  const picked = all.filter((f) =>
+    wanted.some((w) => f === w || f === `${w}.ipynb` || (/^\d+$/.test(w) && Number(f.split("-")[0]) === Number(w))),
+  );
+  const missing = wanted.filter(
+    (w) => !all.some((f) => f === w || f === `${w}.ipynb` || (/^\d+$/.test(w) && Number(f.split("-")[0]) === Number(w))),
+  );
+  if (missing.length) throw new Error(`no notebook matches ${missing.map((m) => JSON.stringify(m)).join(", ")} in ${dir}`);
+  return picked.map((f) => join(dir, f));
+}
+
+/** Execute the notebooks in order; resolves to one result per notebook run (stops after the first failure unless `keepGoing`). */
+export async function runNotebooks(options: NotebookRunOptions = {}): Promise<NotebookResult[]> {
+  const dir = options.dir ?? join(projectRoot, "notebooks");
+  const log = options.log ?? ((l: string) => process.stderr.write(l + "\n"));
+  const files = listNotebooks(dir, options.only);
+  if (files.length === 0) {
+    log(`notebooks: none found in ${dir}`);
+    return [];
+  }
+  const results: NotebookResult[] = [];
+  for (const file of files) {
+    const r = await runNotebook(file, { ...options, log });
+    results.push(r);
+    if (!r.ok && !options.keepGoing) break;
+  }
+  const ok = results.filter((r) => r.ok).length;
+  const total = results.reduce((s, r) => s + r.seconds, 0);
+  log(`notebooks: ${ok}/${files.length} ok in ${total.toFixed(1)}s${results.length < files.length ? ` (stopped after ${results.at(-1)?.notebook})` : ""}`);
+  return results;
+}
+
+/** Throw {@link NotebookFailedError} when any result failed. */
+export function assertNotebooksOk(results: NotebookResult[]): void {
+  if (results.some((r) => !r.ok)) throw new NotebookFailedError(results);
+}
+
+/** Execute one notebook headless; never throws for a failing cell (see `failure` in the result). */
+export async function runNotebook(file: string, options: NotebookRunOptions = {}): Promise<NotebookResult> {
+  const log = options.log ?? ((l: string) => process.stderr.write(l + "\n"));
+  const notebook = basename(file);
+  const outDir = options.outDir ?? join(dirname(resolve(file)), "executed");
+  mkdirSync(outDir, { recursive: true });
+  const stem = notebook.replace(/\.ipynb$/, "");
+  const executedPath = join(outDir, `${stem}.ipynb`);
+  const htmlPath = join(outDir, `${stem}.html`);
+  const env = kernelEnv(options.env ?? process.env);
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
+
+  const kernelJson = join(projectJupyterPath(), "kernels", "tslab", "kernel.json");
+  if (!existsSync(kernelJson)) {
+    const error = `the project's tslab kernel is not registered (${kernelJson} is missing): run \`npm run setup\``;
+    log(`${notebook}: FAILED (${error})`);
+    return { notebook, ok: false, seconds: seconds(), error };
+  }
+  if (!existsSync(jupyterBinary())) {
+    const error = `${jupyterBinary()} not found: install Jupyter (as root: apt-get install -y jupyter-nbconvert python3-nbclient python3-ipykernel), or run \`npm run setup\` as root`;
+    log(`${notebook}: FAILED (${error})`);
+    return { notebook, ok: false, seconds: seconds(), error };
+  }
+
+  const tmp = mkdtempSync(join(tmpdir(), "alpacare-nb-"));
+  try {
+    const config = join(tmp, "alpacare_nbconvert_config.py");
+    writeFileSync(config, NBCONVERT_CONFIG);
+    rmSync(executedPath, { force: true });
+    const timeout = Math.max(1, Math.round(options.timeoutSec ?? 1800));
+    const exec = await spawnCollect(
+      jupyterBinary(),
+      [
+        "nbconvert",
+        `--config=${config}`,
+        "--to",
+        "notebook",
+        "--execute",
+        "--allow-errors",
+        "--ExecutePreprocessor.kernel_name=tslab",
+        `--ExecutePreprocessor.timeout=${timeout}`,
+        "--ExecutePreprocessor.startup_timeout=120",
+        `--output-dir=${outDir}`,
+        `--output=${stem}.ipynb`,
+        resolve(file),
+      ],
+      env,
+    );
+    if (exec.code !== 0 || !existsSync(executedPath)) {
+      const error = `nbconvert exited with ${exec.code ?? exec.signal}: ${tail(exec.stderr, 25)}`;
+      log(`${notebook}: FAILED after ${seconds().toFixed(1)}s\n${indent(error)}`);
+      return { notebook, ok: false, seconds: seconds(), error };
+    }
+    // Safety net: whatever a cell printed, no API key from the environment is saved.
+    const scrubbed = scrubSecrets(readFileSync(executedPath, "utf8"), env);
+    writeFileSync(executedPath, scrubbed);
+    const failure = findFirstFailure(JSON.parse(scrubbed) as NotebookJson, notebook);
+    let html: string | undefined;
+    if (options.html ?? true) {
+      const render = await spawnCollect(
+        jupyterBinary(),
+        ["nbconvert", "--to", "html", `--output-dir=${outDir}`, `--output=${stem}.html`, executedPath],
+        env,
+      );
+      if (render.code === 0 && existsSync(htmlPath)) {
+        writeFileSync(htmlPath, scrubSecrets(readFileSync(htmlPath, "utf8"), env));
+        html = htmlPath;
+      } else {
+        log(`${notebook}: warning: HTML render failed: ${tail(render.stderr, 5)}`);
+      }
+    }
+    const s = seconds();
+    if (failure) {
+      log(`${notebook}: FAILED in ${s.toFixed(1)}s\n${indent(describeCell(failure))}`);
+      return { notebook, ok: false, seconds: s, executedPath, htmlPath: html, failure };
+    }
+    log(`${notebook}: ok in ${s.toFixed(1)}s`);
+    return { notebook, ok: true, seconds: s, executedPath, htmlPath: html };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Minimal shape of a saved notebook as far as the runner cares. */
+export interface NotebookJson {
+  cells: {
+    cell_type: string;
+    source: string | string[];
+    metadata?: { alpacare?: { status?: string | null; ename?: string | null; evalue?: string | null } };
+    outputs?: { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string; traceback?: string[] }[];
+  }[];
+}
+
+/**
+ * The first failing cell of an executed notebook: the cell the kernel answered with status `error` (stamped by the
+ * runner's hook), else (for notebooks executed without the hook) the first cell with an `error` output.
+ */
+export function findFirstFailure(nb: NotebookJson, notebook = "notebook"): CellFailure | undefined {
+  let codeCell = 0;
+  for (let i = 0; i < nb.cells.length; i++) {
+    const cell = nb.cells[i]!;
+    if (cell.cell_type !== "code") continue;
+    codeCell++;
+    const outputs = cell.outputs ?? [];
+    const status = cell.metadata?.alpacare?.status;
+    const errorOutputs = outputs.filter((o) => o.output_type === "error");
+    if (status !== "error" && errorOutputs.length === 0) continue;
+    const stderr = outputs
+      .filter((o) => o.output_type === "stream" && o.name === "stderr")
+      .map((o) => joinText(o.text))
+      .join("");
+    const errText = errorOutputs
+      .map((o) => [`${o.ename ?? ""}: ${o.evalue ?? ""}`, ...(o.traceback ?? []).map(stripAnsi)].join("\n"))
+      .join("\n");
+    const meta = cell.metadata?.alpacare;
+    const detail = [stderr.trim(), errText.trim(), meta?.ename || meta?.evalue ? `${meta.ename ?? ""}: ${meta.evalue ?? ""}` : ""]
+      .filter(Boolean)
+      .join("\n");
+    const source = joinText(cell.source);
+    return {
+      notebook,
+      cell: i + 1,
+      codeCell,
+      firstLine: source.split("\n").find((l) => l.trim() !== "")?.trim() ?? "",
+      message: errorMessage(stderr, errorOutputs, meta) || "the kernel reported an error with no message",
+      detail,
+    };
+  }
+  return undefined;
+}
+
+/** Pick the one line that says what went wrong: a tslab diagnostic (`1:7 - ...`), an `XxxError: ...` line, or the first line. */
+function errorMessage(
+  stderr: string,
+  errorOutputs: { ename?: string; evalue?: string }[],
+  meta?: { ename?: string | null; evalue?: string | null },
+): string {
+  const lines = stripAnsi(stderr).split("\n").map((l) => l.trim()).filter(Boolean);
+  const diagnostics = lines.filter((l) => /^\d+:\d+ - /.test(l));
+  if (diagnostics.length) return diagnostics.join("; ");
+  const thrown = lines.find((l) => /^([A-Za-z_$][\w$.]*(Error|Exception)|Error|Uncaught\b.*)(:|$)/.test(l));
+  if (thrown) return thrown;
+  const out = errorOutputs.find((o) => o.evalue || o.ename);
+  if (out) return `${out.ename ?? "Error"}: ${out.evalue ?? ""}`.trim();
+  if (meta?.evalue || meta?.ename) return `${meta.ename ?? "Error"}: ${meta.evalue ?? ""}`;
+  return lines[0] ?? "";
+}
+
+/** One failure as text: `01-x.ipynb, cell 5 (code cell 3: \`const a = ...\`): message`. */
+export function describeCell(f: CellFailure): string {
+  const lines = f.detail
+    .split("\n")
+    .filter((l) => !/node_modules[\\/]tslab|\(node:|node:vm|sigintHandlersWrap|^\s*at async /.test(l));
+  const shown = lines.length > 14 ? [...lines.slice(0, 14), "..."] : lines;
+  const detail = f.detail && f.detail.trim() !== f.message ? `\n${indent(shown.join("\n").trimEnd())}` : "";
+  return `${f.notebook}, cell ${f.cell} (code cell ${f.codeCell}: \`${truncate(f.firstLine, 80)}\`): ${f.message}${detail}`;
+}
+
+/** A failed result as text. */
+export function describeFailure(r: NotebookResult): string {
+  if (r.failure) return describeCell(r.failure);
+  return `${r.notebook}: ${r.error ?? "failed"}`;
+}
+
+/** Names of environment variables treated as secrets. */
+const SECRET_NAME = /(_API_KEY|_APIKEY|_TOKEN|_SECRET|_SECRET_KEY|_PASSWORD)$/i;
+
+/**
+ * Replace the value of every secret-looking environment variable (`*_API_KEY`, `*_TOKEN`, `*_SECRET`, ...;
+ * values of 6+ characters) with `[redacted NAME]`, also in its JSON-escaped form.
+ */
+export function scrubSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  let out = text;
+  for (const [name, value] of Object.entries(env)) {
+    if (!value || value.length < 6 || !SECRET_NAME.test(name)) continue;
+    const forms = new Set([value, JSON.stringify(value).slice(1, -1)]);
+    for (const form of forms) out = out.split(form).join(`[redacted ${name}]`);
+  }
+  return out;
+}
+
+/** The environment Jupyter and the kernel see: the project's kernel dir first on `JUPYTER_PATH`, no colour codes. */
+function kernelEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const jp = [projectJupyterPath(), base.JUPYTER_PATH].filter(Boolean).join(":");
+  return { ...base, JUPYTER_PATH: jp, PYDEVD_DISABLE_FILE_VALIDATION: "1", NO_COLOR: "1", FORCE_COLOR: "0" };
+}
+
+/** The nbconvert config: stamp each executed cell with the kernel's reply status (see the file comment). */
+const NBCONVERT_CONFIG = `
+def _alpacare_mark(cell=None, cell_index=None, execute_reply=None, **kwargs):
+    content = (execute_reply or {}).get("content", {}) or {}
+    cell.metadata["alpacare"] = {
+        "status": content.get("status"),
+        "ename": content.get("ename"),
+        "evalue": content.get("evalue"),
+    }
+
+c.ExecutePreprocessor.on_cell_executed = _alpacare_mark
+`;
+
+interface Collected {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function spawnCollect(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Collected> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { env, cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+}
+
+function joinText(t: string | string[] | undefined): string {
+  return Array.isArray(t) ? t.join("") : (t ?? "");
+}
+
+function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+}
+
+function tail(s: string, lines: number): string {
+  const all = stripAnsi(s).trimEnd().split("\n");
+  return (all.length > lines ? ["...", ...all.slice(-lines)] : all).join("\n");
+}
+
+function indent(s: string): string {
+  return s
+    .split("\n")
+    .map((l) => "    " + l)
+    .join("\n");
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + "…" : s;
+}

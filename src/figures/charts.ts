@@ -1,0 +1,285 @@
+/**
+ * Small figure builders shared by the notebooks (data statistics of the seed set and of generated tasks): bars,
+ * one- and two-ring sunbursts (the paper's style: plotly's qualitative palette, labels inside the sectors),
+ * histograms, and share-by-level comparisons. Pure functions from plain counts to a {@link PlotlyFigure}.
+ */
+import type { PlotlyFigure } from "./plotly.js";
+
+/** A label and its count (the shape of `countLabels` in src/data). */
+export interface ChartCount {
+  label: string;
+  count: number;
+}
+
+/** Plotly's "Plotly" qualitative palette, the one the paper's sunbursts use. */
+export const PLOTLY_QUALITATIVE: readonly string[] = [
+  "#636EFA", "#EF553B", "#00CC96", "#AB63FA", "#FFA15A", "#19D3F3", "#FF6692", "#B6E880", "#FF97FF", "#FECB52",
+];
+
+/** Options for {@link countBarChart}. */
+export interface BarChartOptions {
+  title?: string;
+  /** Axis title of the category axis. */
+  categoryTitle?: string;
+  /** Axis title of the count axis. Default "count". */
+  valueTitle?: string;
+  /** Horizontal bars (long labels read better). Default: horizontal when more than 8 bars. */
+  horizontal?: boolean;
+  /** Bar colour. Default the first palette colour. */
+  color?: string;
+  /** Print the count on each bar. Default true. */
+  textOnBars?: boolean;
+  /** Figure height in px. Default grows with the number of horizontal bars. */
+  height?: number;
+}
+
+/** Bars of counts in the given order (largest first reads best: pass `countLabels(...)` output). */
+export function countBarChart(counts: readonly ChartCount[], options: BarChartOptions = {}): PlotlyFigure {
+  const horizontal = options.horizontal ?? counts.length > 8;
+  const labels = counts.map((c) => c.label);
+  const values = counts.map((c) => c.count);
+  const trace = horizontal
+    ? { type: "bar", orientation: "h", y: [...labels].reverse(), x: [...values].reverse() }
+    : { type: "bar", x: labels, y: values };
+  const valueAxis = { title: { text: options.valueTitle ?? "count" }, rangemode: "tozero", gridcolor: "#e5e5e5" };
+  const categoryAxis = { title: { text: options.categoryTitle ?? "" }, automargin: true, type: "category" };
+  const height = options.height ?? (horizontal ? Math.max(360, 120 + counts.length * 22) : 460);
+  return {
+    data: [
+      {
+        ...trace,
+        marker: { color: options.color ?? PLOTLY_QUALITATIVE[0] },
+        text: (options.textOnBars ?? true) ? (horizontal ? [...values].reverse() : values).map(String) : undefined,
+        textposition: "outside",
+        cliponaxis: false,
+        hovertemplate: horizontal ? "%{y}: %{x}<extra></extra>" : "%{x}: %{y}<extra></extra>",
+      },
+    ],
+    layout: {
+      title: { text: options.title ?? "" },
+      height,
+      xaxis: horizontal ? valueAxis : { ...categoryAxis, tickangle: labels.some((l) => l.length > 10) ? -35 : 0 },
+      yaxis: horizontal ? categoryAxis : valueAxis,
+      margin: { l: 60, r: 40, t: 70, b: 60 },
+      bargap: 0.25,
+    },
+  };
+}
+
+/** One path from the centre outwards (`["answer", "question"]`) with its count. */
+export interface SunburstPath {
+  path: readonly string[];
+  count: number;
+}
+
+/** Options for {@link sunburstChart}. */
+export interface SunburstOptions {
+  title?: string;
+  /** Square size in px. Default 640. */
+  size?: number;
+  /** Text inside sectors: "label" (default, like the paper) or "label+percent". */
+  textinfo?: string;
+  /** Palette for the innermost ring. Default {@link PLOTLY_QUALITATIVE}. */
+  colors?: readonly string[];
+}
+
+/**
+ * A sunburst from paths (one ring per path level). Inner sectors are the sum of their children plus any count given
+ * for the inner path itself, so the rings always add up (`branchvalues: "total"`).
+ */
+export function sunburstChart(paths: readonly SunburstPath[], options: SunburstOptions = {}): PlotlyFigure {
+  const ids: string[] = [];
+  const labels: string[] = [];
+  const parents: string[] = [];
+  const values: number[] = [];
+  const index = new Map<string, number>();
+  const idOf = (path: readonly string[]) => path.map((p) => p.replace(/\//g, "∕")).join("/");
+  for (const { path, count } of paths) {
+    for (let depth = 1; depth <= path.length; depth++) {
+      const id = idOf(path.slice(0, depth));
+      let k = index.get(id);
+      if (k === undefined) {
+        k = ids.length;
+        index.set(id, k);
+        ids.push(id);
+        labels.push(path[depth - 1]!);
+        parents.push(depth === 1 ? "" : idOf(path.slice(0, depth - 1)));
+        values.push(0);
+      }
+      values[k] = values[k]! + count;
+    }
+  }
+  const palette = options.colors ?? PLOTLY_QUALITATIVE;
+  const colorOf = new Map<string, string>();
+  let next = 0;
+  const colors = ids.map((id, i) => {
+    const root = id.split("/")[0]!;
+    if (!colorOf.has(root)) colorOf.set(root, palette[next++ % palette.length]!);
+    const base = colorOf.get(root)!;
+    return parents[i] === "" ? base : lighten(base, 0.3);
+  });
+  const size = options.size ?? 640;
+  return {
+    data: [
+      {
+        type: "sunburst",
+        ids,
+        labels,
+        parents,
+        values,
+        branchvalues: "total",
+        sort: true,
+        textinfo: options.textinfo ?? "label",
+        insidetextorientation: "radial",
+        marker: { colors, line: { color: "#ffffff", width: 1 } },
+        hovertemplate: "%{label}: %{value} (%{percentRoot:.1%})<extra></extra>",
+      },
+    ],
+    layout: {
+      title: { text: options.title ?? "" },
+      width: size,
+      height: size + 40,
+      margin: { l: 10, r: 10, t: 60, b: 10 },
+    },
+  };
+}
+
+/** Mix a `#rrggbb` colour with white by `amount` (0..1). */
+function lighten(hex: string, amount: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  const mix = (c: number) => Math.round(c + (255 - c) * amount);
+  const [r, g, b] = [mix((n >> 16) & 255), mix((n >> 8) & 255), mix(n & 255)];
+  return `#${((1 << 24) + (r << 16) + (g << 8) + b).toString(16).slice(1)}`;
+}
+
+/** A branch of the verb-noun hierarchy (the shape of `verbNounHierarchy` in src/data). */
+export interface VerbNounBranchInput {
+  verb: string;
+  count: number;
+  nouns: readonly { noun: string; count: number }[];
+}
+
+/**
+ * The paper's verb-noun sunburst: root verbs inside, their top direct-object nouns outside. Like the paper, each
+ * verb's sector is the sum of the nouns shown (`verbSize: "shown"`); `"all"` sizes verbs by all their pairs and leaves
+ * the nouns not shown as a gap in the outer ring.
+ */
+export function verbNounSunburstChart(
+  branches: readonly VerbNounBranchInput[],
+  options: SunburstOptions & { verbSize?: "shown" | "all" } = {},
+): PlotlyFigure {
+  const paths: SunburstPath[] = [];
+  for (const b of branches) {
+    for (const n of b.nouns) paths.push({ path: [b.verb, n.noun], count: n.count });
+    const shown = b.nouns.reduce((s, n) => s + n.count, 0);
+    if ((options.verbSize ?? "shown") === "all" && b.count > shown) paths.push({ path: [b.verb], count: b.count - shown });
+  }
+  return sunburstChart(paths, options);
+}
+
+/** One named series of numbers for {@link histogramChart}. */
+export interface HistogramSeries {
+  name: string;
+  values: readonly number[];
+}
+
+/** Options for {@link histogramChart}. */
+export interface HistogramOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  /** Bin width (same for all series, so they compare). Default: about 30 bins over the range. */
+  binSize?: number;
+  /** "count" (default) or "percent" (each series scaled to 100%, for sets of different sizes). */
+  histnorm?: "count" | "percent";
+  height?: number;
+}
+
+/** Overlaid histograms with shared bins, with each series' median in the legend. */
+export function histogramChart(series: readonly HistogramSeries[], options: HistogramOptions = {}): PlotlyFigure {
+  const all = series.flatMap((s) => [...s.values]);
+  const min = all.length ? Math.min(...all) : 0;
+  const max = all.length ? Math.max(...all) : 1;
+  const size = options.binSize ?? Math.max(1, niceStep((max - min) / 30));
+  const start = Math.floor(min / size) * size;
+  return {
+    data: series.map((s, i) => ({
+      type: "histogram",
+      name: `${s.name} (n=${s.values.length}, median ${median(s.values)})`,
+      x: [...s.values],
+      xbins: { start, end: max + size, size },
+      histnorm: options.histnorm === "percent" ? "percent" : "",
+      marker: { color: PLOTLY_QUALITATIVE[i % PLOTLY_QUALITATIVE.length], line: { color: "#ffffff", width: 0.5 } },
+      opacity: series.length > 1 ? 0.65 : 0.9,
+    })),
+    layout: {
+      title: { text: options.title ?? "" },
+      barmode: "overlay",
+      height: options.height ?? 420,
+      xaxis: { title: { text: options.xTitle ?? "" }, rangemode: "tozero" },
+      yaxis: { title: { text: options.yTitle ?? (options.histnorm === "percent" ? "% of items" : "count") }, gridcolor: "#e5e5e5" },
+      legend: { orientation: "h", y: -0.2 },
+      margin: { l: 60, r: 30, t: 70, b: 90 },
+    },
+  };
+}
+
+/** One set's counts per level (e.g. difficulty 1-5) for {@link levelShareChart}. */
+export interface LevelSeries {
+  name: string;
+  counts: readonly ChartCount[];
+}
+
+/**
+ * Grouped bars of each set's share per level (percent of that set, so sets of different sizes compare), with the
+ * counts on hover and the set sizes in the legend.
+ */
+export function levelShareChart(
+  series: readonly LevelSeries[],
+  options: { title?: string; levelTitle?: string; levels?: readonly string[]; height?: number } = {},
+): PlotlyFigure {
+  const levels = options.levels ?? [...new Set(series.flatMap((s) => s.counts.map((c) => c.label)))].sort();
+  return {
+    data: series.map((s, i) => {
+      const total = s.counts.reduce((a, c) => a + c.count, 0);
+      const count = (l: string) => s.counts.find((c) => c.label === l)?.count ?? 0;
+      const pct = levels.map((l) => (total ? (100 * count(l)) / total : 0));
+      return {
+        type: "bar",
+        name: `${s.name} (n=${total})`,
+        x: [...levels],
+        y: pct,
+        customdata: levels.map(count),
+        text: pct.map((p) => `${p.toFixed(0)}%`),
+        textposition: "outside",
+        cliponaxis: false,
+        marker: { color: PLOTLY_QUALITATIVE[i % PLOTLY_QUALITATIVE.length] },
+        hovertemplate: `${s.name}, level %{x}: %{y:.1f}% (%{customdata} items)<extra></extra>`,
+      };
+    }),
+    layout: {
+      title: { text: options.title ?? "" },
+      barmode: "group",
+      height: options.height ?? 420,
+      xaxis: { title: { text: options.levelTitle ?? "" }, type: "category" },
+      yaxis: { title: { text: "% of the set" }, rangemode: "tozero", gridcolor: "#e5e5e5" },
+      legend: { orientation: "h", y: -0.2 },
+      margin: { l: 60, r: 30, t: 70, b: 90 },
+    },
+  };
+}
+
+function median(values: readonly number[]): number {
+  if (!values.length) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** 1, 2, 5, 10, 20, 50... at or above `x`. */
+function niceStep(x: number): number {
+  if (x <= 1) return 1;
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 5, 10]) if (m * p >= x) return m * p;
+  return 10 * p;
+}

@@ -1,0 +1,245 @@
+/**
+ * Analyses of model outputs that need no judge: response lengths, empty / truncated / degenerate-repetition rates,
+ * and a side-by-side viewer. Pure functions over plain records; the notebook charts them.
+ *
+ * Definitions (heuristics, stated so a number can be traced to its rule):
+ * - words: whitespace-separated pieces. tokens: `approxTokens` = ceil(UTF-8 characters / 4), the usual rule of thumb
+ *   for LLaMA/GPT BPE on English (no tokenizer of the 15 models is available offline; ratios between models hold).
+ * - empty: nothing but whitespace.
+ * - endsMidSentence: the trimmed text ends in neither sentence punctuation (. ! ? : ; … closing quotes/brackets,
+ *   `*`, a code fence) nor a short list item / table row / heading line (those legitimately end without a period).
+ * - truncated: the run recorded that generation hit the token limit (`finishReason: "length"`); where that is not
+ *   known (published outputs) the proxy is `endsMidSentence`.
+ * - degenerate repetition: one sentence (>= 3 words, case and punctuation folded) occurring >= 3 times, or fewer than
+ *   half of the word 4-grams distinct (>= 20 of them), or text of >= 200 bytes that deflates below 20% of its size
+ *   (catches "1000000..." and whitespace runs that have no words).
+ */
+import { deflateRawSync } from "node:zlib";
+import type { FinishReason } from "../llm/index.js";
+
+/** Whitespace-separated words. */
+export function wordCount(text: string): number {
+  const t = text.trim();
+  return t === "" ? 0 : t.split(/\s+/).length;
+}
+
+/** Approximate token count: ceil(characters / 4) (see the module comment). */
+export function approxTokens(text: string): number {
+  return Math.ceil([...text].length / 4);
+}
+
+const SENTENCE_END = /[.!?:;…"'”’)\]}>*`]$/;
+const LIST_OR_TABLE_LINE = /^\s*(?:[-*•+]|\d+[.)]|#{1,6}|\|)\s?/;
+
+/** Does the text stop in the middle of a sentence? (see the module comment; false for empty text) */
+export function endsMidSentence(text: string): boolean {
+  const t = text.trim();
+  if (t === "") return false;
+  if (SENTENCE_END.test(t)) return false;
+  const lastLine = t.slice(t.lastIndexOf("\n") + 1);
+  if (LIST_OR_TABLE_LINE.test(lastLine) && wordCount(lastLine) <= 12) return false;
+  return true;
+}
+
+/** Repetition measures of one text. */
+export interface RepetitionStats {
+  /** How often the most repeated sentence (>= 3 words, folded) occurs; 0 when there is none. */
+  maxSentenceRepeats: number;
+  /** That sentence (folded), or "". */
+  repeatedSentence: string;
+  /** Word 4-grams in the text. */
+  ngrams: number;
+  /** Distinct 4-grams / 4-grams (1 when there are none). */
+  distinctNgramRatio: number;
+  /** Deflated bytes / UTF-8 bytes (1 for texts under 200 bytes, where it says nothing). */
+  compressionRatio: number;
+}
+
+function foldSentence(s: string): string {
+  return s.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, " ").replace(/\s+/g, " ").trim();
+}
+
+/** Measure repetition in a text (see the module comment). */
+export function repetitionStats(text: string): RepetitionStats {
+  const counts = new Map<string, number>();
+  for (const piece of text.split(/(?<=[.!?])\s+|\n+/)) {
+    const f = foldSentence(piece);
+    if (f.split(" ").length < 3) continue;
+    counts.set(f, (counts.get(f) ?? 0) + 1);
+  }
+  let maxSentenceRepeats = 0;
+  let repeatedSentence = "";
+  for (const [s, c] of counts) if (c > maxSentenceRepeats) [maxSentenceRepeats, repeatedSentence] = [c, s];
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  const grams = new Set<string>();
+  const ngrams = Math.max(0, words.length - 3);
+  for (let i = 0; i < ngrams; i++) grams.add(`${words[i]} ${words[i + 1]} ${words[i + 2]} ${words[i + 3]}`);
+  const bytes = Buffer.byteLength(text, "utf8");
+  const compressionRatio = bytes >= 200 ? deflateRawSync(Buffer.from(text, "utf8")).length / bytes : 1;
+  return { maxSentenceRepeats, repeatedSentence, ngrams, distinctNgramRatio: ngrams ? grams.size / ngrams : 1, compressionRatio };
+}
+
+/** Thresholds for {@link isDegenerate}. */
+export interface DegenerateThresholds {
+  /** A sentence repeated at least this often. Default 3. */
+  sentenceRepeats?: number;
+  /** Distinct 4-gram ratio below this (with at least `minNgrams`). Default 0.5. */
+  distinctNgramRatio?: number;
+  /** Default 20. */
+  minNgrams?: number;
+  /** Compression ratio below this. Default 0.2. */
+  compressionRatio?: number;
+}
+
+/** Is this repetition degenerate? (defaults in {@link DegenerateThresholds}) */
+export function isDegenerate(stats: RepetitionStats, t: DegenerateThresholds = {}): boolean {
+  return (
+    stats.maxSentenceRepeats >= (t.sentenceRepeats ?? 3) ||
+    (stats.ngrams >= (t.minNgrams ?? 20) && stats.distinctNgramRatio < (t.distinctNgramRatio ?? 0.5)) ||
+    stats.compressionRatio < (t.compressionRatio ?? 0.2)
+  );
+}
+
+/** One response analysed. */
+export interface ResponseAnalysis {
+  id: string;
+  words: number;
+  tokens: number;
+  empty: boolean;
+  endsMidSentence: boolean;
+  /** The run's finish reason, when it was recorded. */
+  finishReason?: FinishReason;
+  truncated: boolean;
+  repetition: RepetitionStats;
+  degenerate: boolean;
+}
+
+/** Analyse one response; pass the recorded finish reason when known (new runs). */
+export function analyseResponse(id: string | number, response: string, finishReason?: FinishReason, thresholds?: DegenerateThresholds): ResponseAnalysis {
+  const repetition = repetitionStats(response);
+  const mid = endsMidSentence(response);
+  return {
+    id: String(id),
+    words: wordCount(response),
+    tokens: approxTokens(response),
+    empty: response.trim() === "",
+    endsMidSentence: mid,
+    finishReason,
+    truncated: finishReason !== undefined ? finishReason === "length" : mid,
+    repetition,
+    degenerate: isDegenerate(repetition, thresholds),
+  };
+}
+
+/** Summary statistics of a numeric sample. */
+export interface Distribution {
+  n: number;
+  mean: number;
+  median: number;
+  p10: number;
+  p90: number;
+  min: number;
+  max: number;
+}
+
+/** Distribution of a sample (linear-interpolated quantiles; NaN fields for an empty sample). */
+export function distribution(values: readonly number[]): Distribution {
+  const v = [...values].sort((a, b) => a - b);
+  const q = (p: number) => {
+    if (!v.length) return NaN;
+    const x = (v.length - 1) * p;
+    const lo = Math.floor(x);
+    const hi = Math.ceil(x);
+    return v[lo]! + (v[hi]! - v[lo]!) * (x - lo);
+  };
+  const mean = v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
+  return { n: v.length, mean, median: q(0.5), p10: q(0.1), p90: q(0.9), min: v.length ? v[0]! : NaN, max: v.length ? v[v.length - 1]! : NaN };
+}
+
+/** Per model and test set: lengths and rates. */
+export interface OutputSummary {
+  model: string;
+  testSet: string;
+  n: number;
+  words: Distribution;
+  tokens: Distribution;
+  emptyRate: number;
+  endsMidSentenceRate: number;
+  truncatedRate: number;
+  degenerateRate: number;
+}
+
+/** A response to analyse (any record with an id and a response; `finishReason` when the run recorded it). */
+export interface AnalysableOutput {
+  id: string | number;
+  response: string;
+  finishReason?: FinishReason;
+}
+
+/** Analyse every response of one model on one test set and summarise. */
+export function summariseOutputs(model: string, testSet: string, outputs: readonly AnalysableOutput[], thresholds?: DegenerateThresholds): { summary: OutputSummary; rows: ResponseAnalysis[] } {
+  const rows = outputs.map((o) => analyseResponse(o.id, o.response, o.finishReason, thresholds));
+  const rate = (f: (r: ResponseAnalysis) => boolean) => (rows.length ? rows.filter(f).length / rows.length : NaN);
+  return {
+    rows,
+    summary: {
+      model,
+      testSet,
+      n: rows.length,
+      words: distribution(rows.map((r) => r.words)),
+      tokens: distribution(rows.map((r) => r.tokens)),
+      emptyRate: rate((r) => r.empty),
+      endsMidSentenceRate: rate((r) => r.endsMidSentence),
+      truncatedRate: rate((r) => r.truncated),
+      degenerateRate: rate((r) => r.degenerate),
+    },
+  };
+}
+
+/** Escape text for HTML. */
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** One column of the side-by-side viewer: a model's name and its outputs (matched to items by id). */
+export interface SideBySideColumn {
+  name: string;
+  outputs: readonly { id: string | number; response: string }[];
+}
+
+/** Options for {@link sideBySideHtml}. */
+export interface SideBySideOptions {
+  /** Cut each answer after this many characters (default 1500; 0 = no cut). */
+  maxChars?: number;
+  /** Mark degenerate / truncated / empty answers with a badge (default true). */
+  flags?: boolean;
+}
+
+/**
+ * An HTML table, one row per chosen item (instruction + input) and one column per model, for
+ * `tslab.display.html`. Items missing from a column show as "(no output)".
+ */
+export function sideBySideHtml(items: readonly { id: string | number; instruction: string; input?: string }[], columns: readonly SideBySideColumn[], options: SideBySideOptions = {}): string {
+  const maxChars = options.maxChars ?? 1500;
+  const flags = options.flags ?? true;
+  const byId = columns.map((c) => new Map(c.outputs.map((o) => [String(o.id), o.response])));
+  const cell = "border:1px solid #ccc;padding:6px;vertical-align:top;white-space:pre-wrap;text-align:left;font-size:12px;max-width:420px";
+  const head = `<tr><th style="${cell}">item</th>${columns.map((c) => `<th style="${cell}">${escapeHtml(c.name)}</th>`).join("")}</tr>`;
+  const body = items
+    .map((item) => {
+      const prompt = item.input ? `${item.instruction}\n\n${item.input}` : item.instruction;
+      const answers = byId.map((m) => {
+        const r = m.get(String(item.id));
+        if (r === undefined) return `<td style="${cell};color:#999">(no output)</td>`;
+        const a = analyseResponse(item.id, r);
+        const badges = flags
+          ? [a.empty && "empty", a.truncated && "ends mid-sentence", a.degenerate && "degenerate repetition"].filter(Boolean).map((b) => `<span style="background:#fdd;border-radius:3px;padding:0 4px;margin-right:4px">${b}</span>`).join("")
+          : "";
+        const text = maxChars > 0 && r.length > maxChars ? `${r.slice(0, maxChars)} [… ${r.length - maxChars} more characters]` : r;
+        return `<td style="${cell}">${badges}${badges ? "<br>" : ""}${escapeHtml(text)}<div style="color:#888">${a.words} words</div></td>`;
+      });
+      return `<tr><td style="${cell};background:#f6f6f6"><b>#${escapeHtml(String(item.id))}</b> ${escapeHtml(prompt)}</td>${answers.join("")}</tr>`;
+    })
+    .join("\n");
+  return `<table style="border-collapse:collapse">${head}\n${body}</table>`;
+}

@@ -1,0 +1,63 @@
+/**
+ * Plotly figures (plain `{data, layout}` objects) for the judge-free analyses; export them with `exportFigures` /
+ * `showFigure` from the figures stage. Kept beside the analyses so the notebook holds no chart logic.
+ */
+import type { OutputSummary, ResponseAnalysis } from "./analysis.js";
+
+/** A Plotly figure as plain data. */
+export interface InferFigure {
+  data: { type?: string; name?: string; [attribute: string]: unknown }[];
+  layout: Record<string, unknown>;
+}
+
+const TEST_SET_COLORS: Record<string, string> = { iCliniq: "#4C78A8", "MedInstruct-test": "#F58518", AlpacaFarm: "#54A24B" };
+
+/** Response-length box plots: one box per model, grouped by test set; `measure` words (default) or tokens. */
+export function inferLengthFigure(groups: readonly { model: string; testSet: string; rows: readonly ResponseAnalysis[] }[], options: { measure?: "words" | "tokens"; title?: string } = {}): InferFigure {
+  const measure = options.measure ?? "words";
+  const testSets = [...new Set(groups.map((g) => g.testSet))];
+  const data = testSets.map((t) => {
+    const gs = groups.filter((g) => g.testSet === t);
+    return {
+      type: "box",
+      name: t,
+      x: gs.flatMap((g) => g.rows.map(() => g.model)),
+      y: gs.flatMap((g) => g.rows.map((r) => r[measure])),
+      boxpoints: false,
+      marker: { color: TEST_SET_COLORS[t] },
+    };
+  });
+  return {
+    data,
+    layout: {
+      title: { text: options.title ?? `Response length (${measure === "words" ? "words" : "tokens ≈ chars/4"}) per model and test set` },
+      boxmode: "group",
+      yaxis: { title: { text: measure }, type: "log" },
+      xaxis: { tickangle: -40, automargin: true },
+      legend: { orientation: "h", y: 1.08 },
+      width: 1000,
+      height: 520,
+    },
+  };
+}
+
+/** Rates per model, grouped by test set: `rate` one of emptyRate, truncatedRate, endsMidSentenceRate, degenerateRate. */
+export function inferRateFigure(summaries: readonly OutputSummary[], rate: "emptyRate" | "truncatedRate" | "endsMidSentenceRate" | "degenerateRate", options: { title?: string } = {}): InferFigure {
+  const testSets = [...new Set(summaries.map((s) => s.testSet))];
+  const label = { emptyRate: "empty", truncatedRate: "truncated", endsMidSentenceRate: "ends mid-sentence", degenerateRate: "degenerate repetition" }[rate];
+  return {
+    data: testSets.map((t) => {
+      const ss = summaries.filter((s) => s.testSet === t);
+      return { type: "bar", name: t, x: ss.map((s) => s.model), y: ss.map((s) => 100 * s[rate]), marker: { color: TEST_SET_COLORS[t] } };
+    }),
+    layout: {
+      title: { text: options.title ?? `Responses flagged "${label}" (%)` },
+      barmode: "group",
+      yaxis: { title: { text: "% of responses" }, rangemode: "tozero" },
+      xaxis: { tickangle: -40, automargin: true },
+      legend: { orientation: "h", y: 1.08 },
+      width: 1000,
+      height: 480,
+    },
+  };
+}

@@ -1,0 +1,524 @@
+/**
+ * The engine every stage calls models through: cache first, then bounded concurrency, rate limits, budget,
+ * retries with backoff, accounting and progress. Providers only make one call each; everything a researcher
+ * running thousands of paid calls needs lives here.
+ */
+import { setMaxListeners } from "node:events";
+import { formatProgress, progress as makeProgress, type ProgressState } from "../core/index.js";
+import { LlmCache, resultFromRecord } from "./cache.js";
+import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmRequestError, LlmRetryableError } from "./errors.js";
+import { backoffMs, Semaphore, sleep, TokenBucket } from "./limits.js";
+import { costUsd, priceOf, priceTable, type PriceTable } from "./prices.js";
+import { createAnthropicProvider } from "./providers/anthropic.js";
+import { createOpenAIProvider } from "./providers/openai.js";
+import type { LocalProviderOptions } from "./providers/local.js";
+import { approxInputTokens, requestKey, validateRequest } from "./request.js";
+import type { Budget, ChatRequest, ChatResult, CostEstimate, Provider, ProviderName, RunSummary, TokenUsage } from "./types.js";
+
+/** Options for {@link createEngine}. Every field is optional; defaults are listed. */
+export interface EngineOptions {
+  /** Calls in flight at once (default 8; local models additionally queue on their own sequences). */
+  concurrency?: number;
+  /** Requests per minute (default unlimited). */
+  rpm?: number;
+  /** Tokens per minute, input (chars/4) + max output (default unlimited). */
+  tpm?: number;
+  /** Retries per call after 429/5xx/timeouts/malformed answers (default 6). */
+  maxRetries?: number;
+  /** First backoff delay, ms (default 1000); doubles per retry, with jitter. */
+  retryBaseMs?: number;
+  /** Longest backoff delay, ms (default 60000). */
+  retryMaxMs?: number;
+  /** Per-call timeout, ms (default 120000; 600000 for local models). */
+  timeoutMs?: number;
+  /** Budget for the engine's lifetime (a run's budget can also be given to `runAll`). */
+  budget?: Budget;
+  /** Use the persistent cache (default true). With false, every call is sent and nothing is stored. */
+  cache?: boolean;
+  /** Cache folder (default `cacheDir()`). */
+  cacheDir?: string;
+  /** Price overrides, USD per million tokens (merged over the built-in table and `ALPACARE_PRICES`). */
+  prices?: PriceTable;
+  /** Key variable per provider (defaults: OPENAI_API_KEY, ANTHROPIC_API_KEY; none for openai-compatible). */
+  apiKeyEnv?: Partial<Record<ProviderName, string>>;
+  /** Use these providers instead of the built-in ones (tests, custom backends). */
+  providers?: Partial<Record<ProviderName, Provider>>;
+  /** Options for the in-process node-llama-cpp provider. */
+  local?: LocalProviderOptions;
+  /** Output tokens assumed for a request with no `maxTokens`, for estimates and the budget (default 512). */
+  defaultOutputTokens?: number;
+  /** Draw progress on stderr during `runAll` (default true). */
+  progress?: boolean;
+  /** Called on every progress update (e.g. {@link notebookProgress}). */
+  onProgress?: (p: EngineProgress) => void;
+  /** Estimate only: `runAll` returns cached answers and the estimate and sends nothing; `complete` throws. */
+  dryRun?: boolean;
+  /** Cancels everything this engine does. */
+  signal?: AbortSignal;
+  /** During `runAll`, turn the first Ctrl-C into a clean stop (in-flight calls dropped, cache intact); default false. */
+  handleSigint?: boolean;
+}
+
+/** A live view of a run, for progress displays. */
+export interface EngineProgress {
+  label: string;
+  done: number;
+  total: number;
+  calls: number;
+  cacheHits: number;
+  failures: number;
+  retries: number;
+  tokens: number;
+  usd: number;
+  elapsedMs: number;
+  ratePerSec: number;
+  etaSec?: number;
+  /** The usual one-line text rendering. */
+  line: string;
+}
+
+/** Options for {@link Engine.runAll}. */
+export interface RunAllOptions {
+  /** Called once per request as soon as its answer (or final error) is known; not called for skipped requests. */
+  onResult?: (index: number, result: ChatResult | Error) => void;
+  /** Progress label (default "llm"). */
+  label?: string;
+  /** Cancels the run: in-flight calls are dropped, finished answers are already in the cache. */
+  signal?: AbortSignal;
+  /** A budget for this run only (on top of the engine's). */
+  budget?: Budget;
+  /** Override the engine's progress drawing / callback for this run. */
+  progress?: boolean;
+  onProgress?: (p: EngineProgress) => void;
+}
+
+/** Options for {@link Engine.complete}. */
+export interface CompleteOptions {
+  signal?: AbortSignal;
+}
+
+/** Totals since the engine was created. */
+export interface EngineStats {
+  calls: number;
+  cacheHits: number;
+  failures: number;
+  retries: number;
+  tokens: TokenUsage;
+  usd: number;
+  usdSaved: number;
+}
+
+/** The engine: cached, retried, rate-limited, budgeted model calls. */
+export interface Engine {
+  readonly options: Readonly<EngineOptions>;
+  /** One request: from the cache when answered before, else a call (retried); the answer is cached. */
+  complete(req: ChatRequest, options?: CompleteOptions): Promise<ChatResult>;
+  /** Many requests with bounded concurrency and progress; stops cleanly on abort or budget. */
+  runAll(requests: readonly ChatRequest[], options?: RunAllOptions): Promise<RunSummary>;
+  /** What `runAll(requests)` would send and cost, before anything is sent. */
+  estimate(requests: readonly ChatRequest[]): CostEstimate;
+  /** The cached answer of a request, without calling anything. */
+  cached(req: ChatRequest): ChatResult | undefined;
+  /** Totals since creation. */
+  stats(): EngineStats;
+  /** The dollars a usage of this request's model costs at the engine's prices. */
+  costOf(req: Pick<ChatRequest, "provider" | "model">, usage: TokenUsage): number;
+  /** Release providers (local model memory) and the cache file. */
+  close(): Promise<void>;
+}
+
+class BudgetTracker {
+  spentUsd = 0;
+  spentTokens = 0;
+  reservedUsd = 0;
+  reservedTokens = 0;
+  constructor(readonly budget: Budget) {}
+  /** Reserve an estimate, or say why it does not fit. */
+  reserve(usd: number, tokens: number): string | undefined {
+    const b = this.budget;
+    if (b.usd !== undefined && this.spentUsd + this.reservedUsd + usd > b.usd)
+      return `budget of $${b.usd} reached ($${this.spentUsd.toFixed(4)} spent, $${this.reservedUsd.toFixed(4)} in flight, next call up to $${usd.toFixed(4)})`;
+    if (b.tokens !== undefined && this.spentTokens + this.reservedTokens + tokens > b.tokens)
+      return `budget of ${b.tokens} tokens reached (${this.spentTokens} spent, ${this.reservedTokens} in flight, next call up to ${tokens})`;
+    this.reservedUsd += usd;
+    this.reservedTokens += tokens;
+    return undefined;
+  }
+  settle(reservedUsd: number, reservedTokens: number, usd: number, tokens: number): void {
+    this.reservedUsd -= reservedUsd;
+    this.reservedTokens -= reservedTokens;
+    this.spentUsd += usd;
+    this.spentTokens += tokens;
+  }
+}
+
+/** Create an engine. See {@link EngineOptions} for defaults. */
+export function createEngine(options: EngineOptions = {}): Engine {
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+  const maxRetries = options.maxRetries ?? 6;
+  const retryBaseMs = options.retryBaseMs ?? 1000;
+  const retryMaxMs = options.retryMaxMs ?? 60_000;
+  const defaultOutputTokens = options.defaultOutputTokens ?? 512;
+  const prices = priceTable(options.prices);
+  const useCache = options.cache !== false;
+  let cache: LlmCache | undefined;
+  const getCache = (): LlmCache | undefined => {
+    if (!useCache) return undefined;
+    cache ??= new LlmCache(options.cacheDir);
+    return cache;
+  };
+  const slots = new Semaphore(concurrency);
+  const rpm = options.rpm ? new TokenBucket(options.rpm) : undefined;
+  const tpm = options.tpm ? new TokenBucket(options.tpm) : undefined;
+  const engineBudget = options.budget ? new BudgetTracker(options.budget) : undefined;
+  const providers = new Map<ProviderName, Provider>();
+  let localProvider: Promise<Provider> | undefined;
+  const inflight = new Map<string, Promise<ChatResult>>();
+  const totals: EngineStats = { calls: 0, cacheHits: 0, failures: 0, retries: 0, tokens: { inputTokens: 0, outputTokens: 0 }, usd: 0, usdSaved: 0 };
+  let fatal: Error | undefined;
+
+  async function provider(name: ProviderName): Promise<Provider> {
+    const injected = options.providers?.[name];
+    if (injected) return injected;
+    let p = providers.get(name);
+    if (p) return p;
+    const keyEnv = options.apiKeyEnv?.[name];
+    if (name === "openai" || name === "openai-compatible") p = createOpenAIProvider({ name, apiKeyEnv: keyEnv, timeoutMs: options.timeoutMs });
+    else if (name === "anthropic") p = createAnthropicProvider({ apiKeyEnv: keyEnv, timeoutMs: options.timeoutMs });
+    else {
+      localProvider ??= import("./providers/local.js").then((m) => m.createLocalProvider(options.local));
+      p = await localProvider;
+    }
+    providers.set(name, p);
+    return p;
+  }
+
+  const costOf = (req: Pick<ChatRequest, "provider" | "model">, usage: TokenUsage) => costUsd(priceOf(req.provider, req.model, prices), usage);
+  const estimateOf = (req: ChatRequest) => {
+    const usage = { inputTokens: approxInputTokens(req), outputTokens: req.maxTokens ?? defaultOutputTokens };
+    return { usage, usd: costOf(req, usage), tokens: usage.inputTokens + usage.outputTokens };
+  };
+
+  function lookup(req: ChatRequest, key: string): ChatResult | undefined {
+    const rec = getCache()?.get(key);
+    return rec ? resultFromRecord(rec) : undefined;
+  }
+
+  interface CallContext {
+    signal?: AbortSignal;
+    budgets: BudgetTracker[];
+    onRetry?: () => void;
+  }
+
+  async function call(req: ChatRequest, key: string, ctx: CallContext): Promise<ChatResult> {
+    if (fatal) throw fatal;
+    const signal = anySignal([ctx.signal, options.signal]);
+    if (signal?.aborted) throw new LlmAbortError();
+    const est = estimateOf(req);
+    const reserved: BudgetTracker[] = [];
+    for (const b of ctx.budgets) {
+      const why = b.reserve(est.usd, est.tokens);
+      if (why) {
+        for (const r of reserved) r.settle(est.usd, est.tokens, 0, 0);
+        throw new LlmBudgetError(`not sent: ${why}`);
+      }
+      reserved.push(b);
+    }
+    let spentUsd = 0;
+    let spentTokens = 0;
+    try {
+      await slots.acquire(signal);
+      try {
+        const p = await provider(req.provider);
+        const timeoutMs = options.timeoutMs ?? (req.provider === "local" ? 600_000 : 120_000);
+        for (let attempt = 0; ; attempt++) {
+          if (rpm) await rpm.take(1, signal);
+          if (tpm) await tpm.take(est.tokens, signal);
+          const attemptCtl = new AbortController();
+          const timer = setTimeout(() => attemptCtl.abort(new LlmRetryableError(`timed out after ${timeoutMs} ms`)), timeoutMs);
+          const onAbort = () => attemptCtl.abort(new LlmAbortError());
+          signal?.addEventListener("abort", onAbort, { once: true });
+          try {
+            const r = await raceAbort(p.complete(req, attemptCtl.signal), attemptCtl.signal);
+            const result: ChatResult = { ...r, cached: false, key };
+            spentUsd = costOf(req, r.usage);
+            spentTokens = r.usage.inputTokens + r.usage.outputTokens;
+            totals.calls++;
+            totals.tokens.inputTokens += r.usage.inputTokens;
+            totals.tokens.outputTokens += r.usage.outputTokens;
+            totals.usd += spentUsd;
+            getCache()?.put({ k: key, p: req.provider, m: req.model, tag: req.tag, text: r.text, finish: r.finishReason, usage: r.usage, ms: r.latencyMs, mv: r.modelVersion, at: new Date().toISOString() });
+            return result;
+          } catch (e0) {
+            let e = e0 as Error;
+            if (signal?.aborted) throw new LlmAbortError();
+            // Our own timeout aborted the attempt: whatever the provider threw, it is a timeout.
+            if (attemptCtl.signal.aborted && attemptCtl.signal.reason instanceof LlmRetryableError) e = attemptCtl.signal.reason;
+            if (e instanceof LlmAbortError && !signal?.aborted) e = new LlmRetryableError(`${req.provider}: call aborted (timeout after ${timeoutMs} ms)`);
+            if (e instanceof LlmAuthError) {
+              fatal = e;
+              throw e;
+            }
+            if (!(e instanceof LlmRetryableError) || attempt >= maxRetries) throw e;
+            totals.retries++;
+            ctx.onRetry?.();
+            await sleep(backoffMs(attempt, retryBaseMs, retryMaxMs, e.retryAfterMs), signal);
+          } finally {
+            clearTimeout(timer);
+            signal?.removeEventListener("abort", onAbort);
+          }
+        }
+      } finally {
+        slots.release();
+      }
+    } finally {
+      for (const b of reserved) b.settle(est.usd, est.tokens, spentUsd, spentTokens);
+    }
+  }
+
+  async function completeWith(req: ChatRequest, ctx: CallContext): Promise<ChatResult> {
+    validateRequest(req);
+    const key = requestKey(req);
+    const hit = lookup(req, key);
+    if (hit) {
+      totals.cacheHits++;
+      totals.usdSaved += costOf(req, hit.usage);
+      return hit;
+    }
+    const running = inflight.get(key);
+    if (running) {
+      // The same request is already in flight: share its answer instead of paying twice.
+      const r = await running;
+      totals.cacheHits++;
+      totals.usdSaved += costOf(req, r.usage);
+      return { ...r, cached: true };
+    }
+    if (options.dryRun) throw new LlmRequestError("dry run: not sent");
+    const p = call(req, key, ctx).catch((e) => {
+      if (!(e instanceof LlmBudgetError || e instanceof LlmAbortError)) totals.failures++;
+      throw e;
+    });
+    inflight.set(key, p);
+    try {
+      return await p;
+    } finally {
+      inflight.delete(key);
+    }
+  }
+
+  const engine: Engine = {
+    options,
+    complete(req, opts = {}) {
+      return completeWith(req, { signal: opts.signal, budgets: engineBudget ? [engineBudget] : [] });
+    },
+
+    cached(req) {
+      validateRequest(req);
+      return lookup(req, requestKey(req));
+    },
+
+    estimate(requests) {
+      const c = getCache();
+      c?.refresh();
+      const seen = new Set<string>();
+      const unpriced = new Set<string>();
+      const est: CostEstimate = { requests: requests.length, cached: 0, calls: 0, inputTokens: 0, outputTokens: 0, usd: 0, unpricedModels: [] };
+      for (const req of requests) {
+        validateRequest(req);
+        const key = requestKey(req);
+        if (c?.has(key)) {
+          est.cached++;
+          continue;
+        }
+        if (seen.has(key)) {
+          est.cached++;
+          continue;
+        }
+        seen.add(key);
+        const e = estimateOf(req);
+        est.calls++;
+        est.inputTokens += e.usage.inputTokens;
+        est.outputTokens += e.usage.outputTokens;
+        est.usd += e.usd;
+        if (!priceOf(req.provider, req.model, prices)) unpriced.add(`${req.provider}:${req.model}`);
+      }
+      est.unpricedModels = [...unpriced];
+      return est;
+    },
+
+    async runAll(requests, opts = {}) {
+      const t0 = Date.now();
+      const label = opts.label ?? "llm";
+      const summary: RunSummary = {
+        requests: requests.length, completed: 0, calls: 0, cacheHits: 0, failures: 0, skipped: 0, retries: 0,
+        tokens: { inputTokens: 0, outputTokens: 0 }, usd: 0, usdSaved: 0, wallMs: 0,
+      };
+      requests.forEach((r, i) => {
+        try {
+          validateRequest(r);
+        } catch (e) {
+          throw new Error(`requests[${i}]: ${(e as Error).message}`);
+        }
+      });
+      summary.estimate = engine.estimate(requests);
+      const onProgress = opts.onProgress ?? options.onProgress;
+      const showProgress = opts.progress ?? options.progress ?? true;
+      let retries = 0;
+      const bar = makeProgress({
+        label,
+        total: requests.length,
+        unit: "req",
+        silent: !showProgress,
+        onUpdate: onProgress ? (s) => onProgress(liveState(s)) : undefined,
+      });
+      const liveState = (s: ProgressState): EngineProgress => {
+        const p: EngineProgress = {
+          label, done: s.done, total: requests.length, calls: summary.calls, cacheHits: summary.cacheHits, failures: summary.failures,
+          retries, tokens: summary.tokens.inputTokens + summary.tokens.outputTokens, usd: summary.usd, elapsedMs: s.elapsedMs,
+          ratePerSec: s.ratePerSec, etaSec: s.etaSec, line: "",
+        };
+        p.line = `${formatProgress(s, "req")} $${summary.usd.toFixed(4)}`;
+        return p;
+      };
+
+      if (options.dryRun) {
+        requests.forEach((req, i) => {
+          const hit = lookup(req, requestKey(req));
+          if (hit) {
+            summary.cacheHits++;
+            summary.completed++;
+            summary.usdSaved += costOf(req, hit.usage);
+            opts.onResult?.(i, hit);
+          } else summary.skipped++;
+        });
+        summary.stopped = "dry-run";
+        summary.wallMs = Date.now() - t0;
+        return summary;
+      }
+
+      const ctl = new AbortController();
+      const signal = anySignal([ctl.signal, opts.signal, options.signal]);
+      // Every in-flight call listens on this one signal: more than Node's default of 10 listeners is expected.
+      if (signal) setMaxListeners(0, signal);
+      let sigints = 0;
+      const onSigint = () => {
+        sigints++;
+        if (sigints > 1) process.exit(130);
+        process.stderr.write(`\n${label}: interrupted; stopping (finished answers are cached; Ctrl-C again to quit now)\n`);
+        ctl.abort();
+      };
+      if (options.handleSigint) process.on("SIGINT", onSigint);
+      const budgets = [...(engineBudget ? [engineBudget] : []), ...(opts.budget ? [new BudgetTracker(opts.budget)] : [])];
+      let next = 0;
+      let authError: Error | undefined;
+      let budgetMessage: string | undefined;
+      const worker = async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= requests.length) return;
+          const req = requests[i]!;
+          if (summary.stopped || authError || signal?.aborted) {
+            if (signal?.aborted) summary.stopped ??= "aborted";
+            summary.skipped++;
+            continue;
+          }
+          try {
+            const r = await completeWith(req, { signal, budgets, onRetry: () => { retries++; summary.retries++; } });
+            summary.completed++;
+            if (r.cached) {
+              summary.cacheHits++;
+              summary.usdSaved += costOf(req, r.usage);
+            } else {
+              summary.calls++;
+              summary.tokens.inputTokens += r.usage.inputTokens;
+              summary.tokens.outputTokens += r.usage.outputTokens;
+              summary.usd += costOf(req, r.usage);
+            }
+            bar.tick(1);
+            safeCall(() => opts.onResult?.(i, r));
+          } catch (e) {
+            if (e instanceof LlmBudgetError) {
+              summary.stopped ??= "budget";
+              budgetMessage ??= e.message;
+              summary.skipped++;
+            } else if (e instanceof LlmAbortError) {
+              summary.stopped ??= "aborted";
+              summary.skipped++;
+            } else if (e instanceof LlmAuthError) {
+              authError ??= e;
+              summary.skipped++;
+            } else {
+              summary.failures++;
+              bar.tick(1);
+              safeCall(() => opts.onResult?.(i, e as Error));
+            }
+          }
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, requests.length)) }, worker));
+      } finally {
+        if (options.handleSigint) process.off("SIGINT", onSigint);
+      }
+      summary.wallMs = Date.now() - t0;
+      const tail = [
+        `${summary.calls} calls`, `${summary.cacheHits} cached`, `${summary.failures} failed`,
+        summary.skipped ? `${summary.skipped} skipped` : "", summary.retries ? `${summary.retries} retries` : "",
+        `${summary.tokens.inputTokens + summary.tokens.outputTokens} tokens`, `$${summary.usd.toFixed(4)}`,
+        summary.stopped === "budget" ? `stopped: ${budgetMessage}` : summary.stopped ? `stopped: ${summary.stopped}` : "",
+      ].filter(Boolean).join(", ");
+      bar.done(`${label}: ${tail}`);
+      if (authError) throw authError;
+      return summary;
+    },
+
+    stats() {
+      return { ...totals, tokens: { ...totals.tokens } };
+    },
+
+    costOf,
+
+    async close() {
+      for (const p of providers.values()) await p.close?.();
+      providers.clear();
+      cache?.close();
+    },
+  };
+  return engine;
+}
+
+function safeCall(f: () => void): void {
+  // A throwing onResult callback must not lose the answer (it is already cached) nor stop the other workers.
+  try {
+    f();
+  } catch (e) {
+    process.stderr.write(`llm: onResult callback threw: ${(e as Error).stack ?? e}\n`);
+  }
+}
+
+/** A signal that aborts when any of the given ones does (undefined entries ignored). */
+export function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const s = signals.filter((x): x is AbortSignal => x !== undefined);
+  if (s.length === 0) return undefined;
+  if (s.length === 1) return s[0];
+  return AbortSignal.any(s);
+}
+
+/** Reject as soon as `signal` aborts, even when the underlying promise ignores signals. */
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,0 +1,95 @@
+// The generation loop against the loopback fake OpenAI server: faults, abort + resume, determinism, dry run.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { createEngine } from "../../src/llm/index.js";
+import { loadInstructionPrompt, loadSeedTasks } from "../../src/data/index.js";
+import { generateTasks, makeRougeInlineDeduper, readGeneratedTasks, readRejectedTasks, taskRunFiles, type GenerateTasksOptions } from "../../src/generate/index.js";
+import { lines, startTeacherServer, tempDataDir } from "./helpers.js";
+
+let tmp: ReturnType<typeof tempDataDir>;
+let server: Awaited<ReturnType<typeof startTeacherServer>>;
+const saved = { data: process.env.ALPACARE_DATA_DIR, key: process.env.OPENAI_API_KEY };
+
+before(async () => {
+  tmp = tempDataDir();
+  process.env.ALPACARE_DATA_DIR = tmp.dir;
+  process.env.OPENAI_API_KEY = "test-key";
+  server = await startTeacherServer();
+});
+after(async () => {
+  await server.close();
+  tmp.cleanup();
+  if (saved.data === undefined) delete process.env.ALPACARE_DATA_DIR;
+  else process.env.ALPACARE_DATA_DIR = saved.data;
+  if (saved.key === undefined) delete process.env.OPENAI_API_KEY;
+  else process.env.OPENAI_API_KEY = saved.key;
+});
+
+function options(run: string, cache: string, extra: Partial<GenerateTasksOptions> = {}): GenerateTasksOptions {
+  return {
+    run,
+    target: 60,
+    teacher: { provider: "openai", model: "gpt-4", baseURL: server.openaiBaseURL },
+    engine: createEngine({ cacheDir: join(tmp.dir, cache), retryBaseMs: 5, concurrency: 4, progress: false }),
+    seeds: loadSeedTasks(),
+    requirements: loadInstructionPrompt(),
+    quiet: true,
+    waveSize: 4,
+    ...extra,
+  };
+}
+
+test("generates past the target through 429/500 faults, with provenance", async () => {
+  const o = options("a", "cache-a");
+  const s = await generateTasks(o);
+  await o.engine.close();
+  assert.ok(s.complete);
+  assert.ok(s.kept >= 60, `kept ${s.kept}`);
+  const tasks = readGeneratedTasks("a");
+  assert.equal(tasks.length, s.kept);
+  assert.equal(new Set(tasks.map((t) => t.id)).size, tasks.length);
+  const t = tasks[0]!;
+  assert.equal(t.request, 0);
+  assert.deepEqual(t.promptTasks, [{ source: "seed", id: 163 }, { source: "seed", id: 28 }, { source: "seed", id: 6 }]);
+  assert.equal(t.teacher.model, "gpt-4");
+  assert.equal(t.teacher.modelVersion, "gpt-4-fake");
+  assert.equal(t.configHash, s.configHash);
+  // tasks are committed in request order
+  for (let i = 1; i < tasks.length; i++) assert.ok(tasks[i]!.request >= tasks[i - 1]!.request);
+  for (const [, n] of server.answered) assert.equal(n, 1);
+  assert.ok(server.requests.length > server.answered.size, "faults were injected and retried");
+});
+
+test("abort mid-run, resume: the same tasks as an uninterrupted run, nothing sent twice", async () => {
+  const ctl = new AbortController();
+  let seen = 0;
+  const o1 = options("b", "cache-b", { signal: ctl.signal, onProgress: (p) => { seen = p.requestsDone; if (seen >= 3) ctl.abort(); } });
+  const s1 = await generateTasks(o1);
+  await o1.engine.close();
+  assert.equal(s1.complete, false);
+  const before = lines(taskRunFiles("b").tasks).length;
+  assert.ok(before < 60);
+  const o2 = options("b", "cache-b");
+  const s2 = await generateTasks(o2);
+  await o2.engine.close();
+  assert.ok(s2.complete);
+  // same answers (the teacher is deterministic per prompt) => byte-identical task files
+  assert.deepEqual(lines(taskRunFiles("b").tasks), lines(taskRunFiles("a").tasks));
+  // a different configuration in the same run folder is refused
+  await assert.rejects(generateTasks(options("b", "cache-b", { seed: 1 })), /different configuration/);
+});
+
+test("robust parser + inline dedup, and a dry run estimate", async () => {
+  const o = options("c", "cache-c", { parse: "robust", dedup: "inline", makeInlineDeduper: makeRougeInlineDeduper, target: 30 });
+  const s = await generateTasks(o);
+  await o.engine.close();
+  assert.ok(s.complete);
+  const rejects = readRejectedTasks("c");
+  assert.equal(rejects.length, s.rejected + s.duplicates);
+  const d = options("c", "cache-c", { parse: "robust", dedup: "inline", makeInlineDeduper: makeRougeInlineDeduper, target: 30 + 900, dryRun: true });
+  const est = await generateTasks(d);
+  await d.engine.close();
+  assert.equal(est.estimate!.requests, 100);
+  assert.equal(est.estimate!.cost.calls, 100);
+});
