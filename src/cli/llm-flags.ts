@@ -11,7 +11,10 @@
  * ```
  */
 import { UsageError } from "./command.js";
-import { createEngine, defaultModel, type Budget, type Engine, type EngineOptions, type ProviderName } from "../llm/index.js";
+import {
+  createEngine, defaultModel, formatEstimate, runBatch,
+  type Budget, type ChatRequest, type Engine, type EngineOptions, type ProviderName, type RunAllOptions, type RunSummary,
+} from "../llm/index.js";
 
 const PROVIDERS: ProviderName[] = ["openai", "anthropic", "openai-compatible", "local"];
 
@@ -214,4 +217,25 @@ export function llmFlagsHelp(prefix?: string): string {
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * Run requests the way the flags say: `--dry-run` prints the estimate and returns only cached answers, `--batch`
+ * goes through the provider's batch API (persisted under `--run`), otherwise `engine.runAll`.
+ */
+export async function runWithFlags(
+  engine: Engine,
+  requests: readonly ChatRequest[],
+  values: Record<string, unknown>,
+  options: RunAllOptions & { prefix?: string; pollIntervalMs?: number } = {},
+): Promise<RunSummary> {
+  const f = llmFlags(values, options.prefix);
+  if (f.dryRun) {
+    process.stderr.write(`${options.label ?? "llm"} (dry run): ${formatEstimate(engine.estimate(requests))}\n`);
+    return engine.runAll(requests, options);
+  }
+  if (f.batch) {
+    return runBatch(engine, requests, { run: f.run, label: options.label, onResult: options.onResult, signal: options.signal, pollIntervalMs: options.pollIntervalMs });
+  }
+  return engine.runAll(requests, options);
 }

@@ -112,9 +112,18 @@ function directObject(tokens: Tagged[], from: number): { noun?: string; reason?:
       for (let j = i + 1; j < tokens.length; j++) {
         const u = tokens[j]!;
         if (u.pos === "NOUN" || u.pos === "PROPN") head = u;
-        else if (u.pos === "VERB" && tokens[j + 1]?.pos === "NOUN") continue; // "MRI scan process": a noun the tagger read as a verb
-        else if (u.pos === "PART" && /^['\u2019]s$/.test(u.value) && ["NOUN", "PROPN"].includes(tokens[j + 1]?.pos ?? "")) continue;
-        else break;
+        else if (u.pos === "PART" && /^['\u2019]s$/.test(u.value)) continue; // "the patient's symptoms"
+        else {
+          // Modifiers inside the noun phrase ("USMLE style single-step reasoning question", "MRI scan process"):
+          // step over adjectives, numbers, hyphens and participles when a noun follows them.
+          let k = j;
+          while (k < tokens.length && isInnerModifier(tokens[k]!)) k++;
+          if (k > j && ["NOUN", "PROPN"].includes(tokens[k]?.pos ?? "")) {
+            j = k - 1;
+            continue;
+          }
+          break;
+        }
       }
       return { noun: head.lemma.toLowerCase() };
     }
@@ -124,6 +133,11 @@ function directObject(tokens: Tagged[], from: number): { noun?: string; reason?:
     break;
   }
   return { reason: "verb without a direct object" };
+}
+
+function isInnerModifier(t: Tagged): boolean {
+  // Not "-ing" verbs: after a noun they start a participle clause ("a summary detailing the findings").
+  return t.pos === "ADJ" || t.pos === "NUM" || (t.pos === "PUNCT" && t.value === "-") || (t.pos === "VERB" && !/ing$/i.test(t.value));
 }
 
 /** Summary of {@link extractVerbNouns}. */

@@ -113,6 +113,7 @@ export async function nearestNeighbours(texts: readonly string[], options: Neare
       key: c.key,
       postOff: c.postOff,
       post: c.post,
+      postR: c.postR,
     },
     memberOff: threads > 1 ? toShared(c.memberOff) : c.memberOff,
     members: threads > 1 ? toShared(c.members) : c.members,

@@ -1,7 +1,7 @@
 /**
  * The packed form the fast Rouge-L search works on: texts tokenized exactly as rouge_score does, tokens interned to
  * integers numbered by rarity (id 0 = the rarest token), identical token sequences merged, and an inverted index
- * whose posting lists are sorted by sequence length. Everything lives in typed arrays (on SharedArrayBuffers when
+ * whose posting lists carry each token's position in the unit (for prefix and positional filtering). Everything lives in typed arrays (on SharedArrayBuffers when
  * worker threads will read it), so workers share one copy instead of cloning the corpus.
  */
 import { rougeTokenize } from "../text/index.js";
@@ -19,9 +19,13 @@ export interface PackedCorpus {
   bag: Int32Array;
   /** Tie-break key of each unit: the smallest input index holding that sequence (nearest = smallest index). */
   key: Int32Array;
-  /** `post[postOff[t] .. postOff[t+1])`: units containing token t, sorted by (length, key). */
+  /**
+   * `post[postOff[t] .. postOff[t+1])`: units containing token t, sorted by (r, key), where `postR` holds r, the
+   * number of the unit's tokens from t on in rarest-first order (PPJoin's positional information).
+   */
   postOff: Int32Array;
   post: Int32Array;
+  postR: Int32Array;
 }
 
 /** A packed corpus plus the mapping between input items and units. */
@@ -117,17 +121,40 @@ export function packCorpus(ids: readonly Int32Array[], vocabSize: number, shared
   }
   const postOff = alloc32(vocabSize + 1, shared);
   for (let t = 0; t < vocabSize; t++) postOff[t + 1] = postOff[t]! + postCount[t]!;
-  const post = alloc32(postOff[vocabSize]!, shared);
-  // units sorted by (length, key) then appended to their tokens' lists: every list comes out sorted the same way
-  const byLen = Array.from({ length: units }, (_, u) => u).sort(
-    (a, b) => seqOff[a + 1]! - seqOff[a]! - (seqOff[b + 1]! - seqOff[b]!) || key[a]! - key[b]!,
-  );
-  const pos = postOff.slice(0, vocabSize);
-  for (const u of byLen) {
-    for (let j = seqOff[u]!; j < seqOff[u + 1]!; j++) {
-      const t = bag[j]!;
-      if (j === seqOff[u]! || bag[j - 1] !== t) post[pos[t]!++] = u;
+  const entries = postOff[vocabSize]!;
+  const post = alloc32(entries, shared);
+  const postR = alloc32(entries, shared);
+  // One entry per (unit, distinct token): r = how many of the unit's tokens (rarest first) remain from this token
+  // on. Two counting sorts (by r, then stably by token; units already ascend by key) leave every list sorted by
+  // (r, key).
+  const eu = new Int32Array(entries);
+  const et = new Int32Array(entries);
+  const er = new Int32Array(entries);
+  let e = 0;
+  let maxR = 0;
+  for (let u = 0; u < units; u++) {
+    const a = seqOff[u]!;
+    const b = seqOff[u + 1]!;
+    for (let j = a; j < b; j++) {
+      if (j > a && bag[j - 1] === bag[j]) continue;
+      eu[e] = u;
+      et[e] = bag[j]!;
+      er[e] = b - j;
+      if (b - j > maxR) maxR = b - j;
+      e++;
     }
   }
-  return { units, vocabSize, seqOff, seq, bag, key, postOff, post, unitOf, memberOff, members };
+  const rStart = new Int32Array(maxR + 2);
+  for (let i = 0; i < entries; i++) rStart[er[i]! + 1]!++;
+  for (let r = 0; r <= maxR; r++) rStart[r + 1]! += rStart[r]!;
+  const byR = new Int32Array(entries);
+  for (let i = 0; i < entries; i++) byR[rStart[er[i]!]!++] = i;
+  const pos = postOff.slice(0, vocabSize);
+  for (let q = 0; q < entries; q++) {
+    const i = byR[q]!;
+    const at = pos[et[i]!]!++;
+    post[at] = eu[i]!;
+    postR[at] = er[i]!;
+  }
+  return { units, vocabSize, seqOff, seq, bag, key, postOff, post, postR, unitOf, memberOff, members };
 }

@@ -9,7 +9,7 @@
  * top-k (self-instruct's audit trail of the 10 most similar).
  */
 import { internTexts, type PackedCorpus } from "./corpus.js";
-import { EPS, Searcher, TopK } from "./search.js";
+import { EPS, Searcher, TopK, overlapBelow } from "./search.js";
 import { nearestNeighbours, type DedupNeighbour, type NearestNeighbourOptions } from "./allpairs.js";
 import { rougeLFromLcs } from "../text/index.js";
 
@@ -116,6 +116,7 @@ export function dedupIncremental(texts: readonly string[], options: DedupOptions
     key: Int32Array.from({ length: total }, (_, i) => i),
     postOff: new Int32Array(vocabSize + 1),
     post: new Int32Array(0),
+    postR: new Int32Array(0),
   };
   const postings: number[][] = Array.from({ length: vocabSize }, () => []);
   const indexed: number[] = []; // entries in the index, in concatenated order (pool, then kept items)
@@ -160,7 +161,9 @@ export function dedupIncremental(texts: readonly string[], options: DedupOptions
           tt = thr - EPS;
           if (tt > 0) {
             if ((2 * Math.min(m, n)) / (m + n) < tt) continue;
-            if ((2 * overlap(bag, s0, s1, vs, ve)) / (m + n) < tt) continue;
+            // every visited entry is marked seen, so v holds none of u's first `done` tokens
+            if ((2 * Math.min(m - done, n)) / (m + n) < tt) continue;
+            if (overlapBelow(bag, s0, s1, vs, ve, (tt * (m + n)) / 2)) continue;
           }
           const f = rougeLFromLcs(searcher.lcs(vs, ve), m, n);
           scored++;
@@ -215,19 +218,33 @@ export function dedupIncremental(texts: readonly string[], options: DedupOptions
   };
 }
 
-function overlap(bag: Int32Array, a: number, a1: number, b: number, b1: number): number {
-  let ov = 0;
-  while (a < a1 && b < b1) {
-    const x = bag[a]!;
-    const y = bag[b]!;
-    if (x === y) {
-      ov++;
-      a++;
-      b++;
-    } else if (x < y) a++;
-    else b++;
-  }
-  return ov;
+/** Options for {@link poolSimilarity}. */
+export interface PoolSimilarityOptions {
+  stem?: boolean;
+  topK?: number;
+}
+
+/** How close each text comes to a reference pool. */
+export interface PoolSimilarity {
+  /** Exact max Rouge-L of each text to any pool text. */
+  maxSimilarity: Float64Array;
+  /** The pool text reaching it (smallest pool index on ties); null when the pool is empty. */
+  nearest: (DedupNeighbour | null)[];
+  topK?: DedupNeighbour[][];
+}
+
+/**
+ * Cross-set overlap: each text against the pool only (the texts are not compared with each other), e.g. how close
+ * each MedInstruct-test instruction comes to a seed task: the contamination question.
+ */
+export function poolSimilarity(texts: readonly string[], pool: readonly string[], options: PoolSimilarityOptions = {}): PoolSimilarity {
+  // The incremental walk with a threshold nothing can meet keeps no item, so the index stays exactly the pool.
+  const r = dedupIncremental(texts, { pool, threshold: -Infinity, stem: options.stem, topK: options.topK });
+  return {
+    maxSimilarity: Float64Array.from(r.items, (x) => x.maxSimilarity),
+    nearest: r.items.map((x) => x.nearest),
+    topK: options.topK ? r.items.map((x) => x.topK!) : undefined,
+  };
 }
 
 /** One point of the kept-versus-threshold curve. */

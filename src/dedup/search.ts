@@ -8,7 +8,9 @@
  *  - prefix rule on the inverted index: u's tokens are visited rarest first; once k token occurrences are done,
  *    a unit not met yet shares at most m-k tokens with u, so F <= 2(m-k)/(2m-k): when that is below the current
  *    k-th score, no new candidate can matter and the scan stops;
- *  - posting lists are sorted by length, so the length bound becomes a binary search and an early break.
+ *  - positional (prefix) filter, as in PPJoin: a unit first met at u's token t shares at most min(m-k, r) tokens,
+ *    r being how many of its own tokens remain from t on; posting lists are sorted by r, so the reachable range is
+ *    two binary searches. Common tokens sit at the end of most units (small r) and are skipped wholesale.
  * Bounds are rational (2x/(m+n)) while scores are rouge_score's float 2PR/(P+R); the two differ by a few ulps, so a
  * pair is pruned only when its bound is below the threshold by more than EPS = 1e-9. Ties with the current k-th
  * score are always scored, which keeps the smallest-index tie-break exact.
@@ -196,7 +198,7 @@ export class Searcher {
    */
   searchUnit(u: number, top: TopK, lb: Int32Array | null): void {
     const c = this.c;
-    const { seqOff, bag, post, postOff, key } = c;
+    const { seqOff, bag, post, postOff, postR, key } = c;
     const seen = this.seen;
     const s0 = seqOff[u]!;
     const s1 = seqOff[u + 1]!;
@@ -220,49 +222,36 @@ export class Searcher {
       while (j + mult < s1 && bag[j + mult] === t) mult++;
       let t0 = thr - EPS;
       if (k > 0 && t0 > 0 && (2 * (m - k)) / (2 * m - k) < t0) break;
+      // A unit first met at this token shares none of u's first k tokens (m - k are left), and r of its own
+      // tokens remain from here: overlap <= min(c, r) and n >= r. So only r in [t0·m/(2-t0), max(left, 2·left/t0 - m)]
+      // can reach t0; the list is sorted by r, so that range is found by binary search.
+      const left = m - k;
       let p = postOff[t]!;
-      const pEnd = postOff[t + 1]!;
+      let pEnd = postOff[t + 1]!;
       if (t0 > 0) {
-        // first posting with length >= the shortest length that can reach t0
-        const nmin = Math.floor((t0 * m) / (2 - t0));
-        let lo = p;
-        let hi = pEnd;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          const w = post[mid]!;
-          if (seqOff[w + 1]! - seqOff[w]! < nmin) lo = mid + 1;
-          else hi = mid;
-        }
-        p = lo;
+        const rmin = Math.floor((t0 * m) / (2 - t0)) - 1;
+        const rmax = Math.max(left, Math.ceil((2 * left) / t0 - m)) + 1;
+        p = lowerBound(postR, p, pEnd, rmin);
+        pEnd = lowerBound(postR, p, pEnd, rmax + 1);
       }
       for (; p < pEnd; p++) {
         const v = post[p]!;
         if (seen[v] === stamp) continue;
+        seen[v] = stamp;
         const vs = seqOff[v]!;
         const ve = seqOff[v + 1]!;
         const n = ve - vs;
         t0 = thr - EPS;
         if (t0 > 0) {
-          if (n >= m) {
-            if ((2 * m) / (m + n) < t0) break; // longer ones only get worse
-          } else if ((2 * n) / (m + n) < t0) continue;
-          seen[v] = stamp;
-          // multiset overlap of the two rarest-first bags
-          let ov = 0;
-          let a = s0;
-          let b = vs;
-          while (a < s1 && b < ve) {
-            const x = bag[a]!;
-            const y = bag[b]!;
-            if (x === y) {
-              ov++;
-              a++;
-              b++;
-            } else if (x < y) a++;
-            else b++;
-          }
-          if ((2 * ov) / (m + n) < t0) continue;
-        } else seen[v] = stamp;
+          // Pruning v here is final: if t is v's first token shared with u, the bounds are exact upper bounds;
+          // if not, v was already out of range at that first shared token, under a threshold no higher than now.
+          const r = postR[p]!;
+          let cap = left < r ? left : r;
+          if (n < cap) cap = n;
+          if ((2 * cap) / (m + n) < t0) continue;
+          if ((2 * (m < n ? m : n)) / (m + n) < t0) continue;
+          if (overlapBelow(bag, s0, s1, vs, ve, (t0 * (m + n)) / 2)) continue;
+        }
         const l = this.lcs(vs, ve);
         this.scored++;
         const f = rougeLFromLcs(l, m, n);
@@ -282,6 +271,37 @@ export class Searcher {
     }
     this.clear(s0, s1);
   }
+}
+
+/** First position in [lo, hi) whose value is >= x (arr sorted ascending there). */
+function lowerBound(arr: Int32Array, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Multiset-overlap bound: true when the sorted bags [a, a1) and [b, b1) share fewer than `need` tokens, i.e.
+ * F <= 2·overlap/(m+n) is below the threshold. Stops as soon as the answer is known.
+ */
+export function overlapBelow(bag: Int32Array, a: number, a1: number, b: number, b1: number, need: number): boolean {
+  let ov = 0;
+  while (a < a1 && b < b1) {
+    if (ov + Math.min(a1 - a, b1 - b) < need) return true;
+    if (ov >= need) return false;
+    const x = bag[a]!;
+    const y = bag[b]!;
+    if (x === y) {
+      ov++;
+      a++;
+      b++;
+    } else if (x < y) a++;
+    else b++;
+  }
+  return ov < need;
 }
 
 /** Raise a shared lower bound to floor(f · 2^30) (compare-and-swap loop; lost races only make it lower). */

@@ -81,6 +81,10 @@ export interface SunburstOptions {
   textinfo?: string;
   /** Palette for the innermost ring. Default {@link PLOTLY_QUALITATIVE}. */
   colors?: readonly string[];
+  /** Sort sectors by size (default true); false keeps the order given (e.g. "Other" last). */
+  sort?: boolean;
+  /** Inner-ring labels drawn in neutral grey, e.g. `["Other"]`. Default `["Other"]`. */
+  neutralLabels?: readonly string[];
 }
 
 /**
@@ -110,11 +114,12 @@ export function sunburstChart(paths: readonly SunburstPath[], options: SunburstO
     }
   }
   const palette = options.colors ?? PLOTLY_QUALITATIVE;
+  const neutral = new Set(options.neutralLabels ?? ["Other"]);
   const colorOf = new Map<string, string>();
   let next = 0;
   const colors = ids.map((id, i) => {
     const root = id.split("/")[0]!;
-    if (!colorOf.has(root)) colorOf.set(root, palette[next++ % palette.length]!);
+    if (!colorOf.has(root)) colorOf.set(root, neutral.has(root) ? "#bdbdbd" : palette[next++ % palette.length]!);
     const base = colorOf.get(root)!;
     return parents[i] === "" ? base : lighten(base, 0.3);
   });
@@ -128,7 +133,7 @@ export function sunburstChart(paths: readonly SunburstPath[], options: SunburstO
         parents,
         values,
         branchvalues: "total",
-        sort: true,
+        sort: options.sort ?? true,
         textinfo: options.textinfo ?? "label",
         insidetextorientation: "radial",
         marker: { colors, line: { color: "#ffffff", width: 1 } },
@@ -218,8 +223,9 @@ export function histogramChart(series: readonly HistogramSeries[], options: Hist
       height: options.height ?? 420,
       xaxis: { title: { text: options.xTitle ?? "" }, rangemode: "tozero" },
       yaxis: { title: { text: options.yTitle ?? (options.histnorm === "percent" ? "% of items" : "count") }, gridcolor: "#e5e5e5" },
-      legend: { orientation: "h", y: -0.2 },
-      margin: { l: 60, r: 30, t: 70, b: 90 },
+      showlegend: true,
+      legend: { orientation: "h", yanchor: "bottom", y: 1.0, xanchor: "right", x: 1 },
+      margin: { l: 60, r: 30, t: 90, b: 60 },
     },
   };
 }
@@ -263,8 +269,8 @@ export function levelShareChart(
       height: options.height ?? 420,
       xaxis: { title: { text: options.levelTitle ?? "" }, type: "category" },
       yaxis: { title: { text: "% of the set" }, rangemode: "tozero", gridcolor: "#e5e5e5" },
-      legend: { orientation: "h", y: -0.2 },
-      margin: { l: 60, r: 30, t: 70, b: 90 },
+      legend: { orientation: "h", yanchor: "bottom", y: 1.0, xanchor: "right", x: 1 },
+      margin: { l: 60, r: 30, t: 90, b: 60 },
     },
   };
 }

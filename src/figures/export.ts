@@ -20,6 +20,8 @@ export interface FigureItem {
   /** One or two sentences shown under the figure in the gallery and the HTML page. */
   caption?: string;
   provenance?: FigureItemProvenance;
+  /** Gallery heading to list the figure under (default: its notebook, from the `NN-` name prefix). */
+  group?: string;
   /** Per-figure size in CSS pixels (overrides the batch's). */
   width?: number;
   height?: number;
@@ -34,7 +36,7 @@ export interface FigureExportOptions {
   formats?: FigureFormat[];
   /** Output folder. Default `figuresDir()` (`figures/`, or `ALPACARE_FIGURES_DIR`). */
   dir?: string;
-  /** Image size in CSS pixels. Defaults 900 x 560. */
+  /** Image size in CSS pixels when neither the item nor its layout gives one. Defaults 900 x 560. */
   width?: number;
   height?: number;
   /** PNG pixel density: the PNG is `width*scale` x `height*scale` pixels. Default 2. */
@@ -60,6 +62,7 @@ export interface FigureSidecar {
   name: string;
   caption?: string;
   provenance?: FigureItemProvenance;
+  group?: string;
   formats: FigureFormat[];
   width: number;
   height: number;
@@ -88,7 +91,14 @@ export async function exportFigures(items: FigureItem[], options: FigureExportOp
     seen.add(item.name);
   }
   mkdirSync(dir, { recursive: true });
-  const styled = items.map((i) => ({ ...i, figure: options.workbenchStyle === false ? i.figure : withWorkbenchLayout(i.figure) }));
+  // Size: the item's, else the figure layout's own (a square sunburst stays square), else the batch's.
+  const layoutSize = (f: PlotlyFigure, key: "width" | "height") => (typeof f.layout?.[key] === "number" ? (f.layout[key] as number) : undefined);
+  const styled = items.map((i) => ({
+    ...i,
+    width: i.width ?? layoutSize(i.figure, "width") ?? width,
+    height: i.height ?? layoutSize(i.figure, "height") ?? height,
+    figure: options.workbenchStyle === false ? i.figure : withWorkbenchLayout(i.figure),
+  }));
   const results: ExportedFigure[] = styled.map((i) => ({ name: i.name, json: join(dir, `${i.name}.json`) }));
 
   const images = formats.filter((f): f is "png" | "svg" => f === "png" || f === "svg");
@@ -105,7 +115,7 @@ export async function exportFigures(items: FigureItem[], options: FigureExportOp
             },
             {
               figure: item.figure,
-              opts: { format, width: item.width ?? width, height: item.height ?? height, scale: format === "png" ? scale : 1 },
+              opts: { format, width: item.width, height: item.height, scale: format === "png" ? scale : 1 },
             },
           );
           const path = join(dir, `${item.name}.${format}`);
@@ -133,9 +143,10 @@ export async function exportFigures(items: FigureItem[], options: FigureExportOp
       name: item.name,
       caption: item.caption,
       provenance: item.provenance,
+      group: item.group,
       formats,
-      width: item.width ?? width,
-      height: item.height ?? height,
+      width: item.width,
+      height: item.height,
       scale,
       plotly: plotlyVersion(),
       exportedAt,

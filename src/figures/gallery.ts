@@ -27,7 +27,7 @@ export interface GalleryEntry {
   svg?: string;
   html?: string;
   sidecar?: FigureSidecar;
-  /** Group heading: the notebook (`01-seed-analysis`) or "Other figures". */
+  /** Group heading: the sidecar's `group`, else the notebook of the `NN-` prefix (`01-seed-analysis`), else "Other figures". */
   group: string;
 }
 
@@ -62,11 +62,14 @@ export function galleryEntries(options: FigureIndexOptions = {}): GalleryEntry[]
       svg: files.has(`${name}.svg`) ? `${name}.svg` : undefined,
       html: files.has(`${name}.html`) ? `${name}.html` : undefined,
       sidecar,
-      group: notebook ? notebook.replace(/\.ipynb$/, "") : prefix ? `${prefix}-*` : "Other figures",
+      group: sidecar?.group ?? (notebook ? notebook.replace(/\.ipynb$/, "") : prefix ? `${prefix}-*` : "Other figures"),
     });
   }
-  const groupKey = (g: string) => (g === "Other figures" ? "~" : g);
-  return entries.sort((a, b) => groupKey(a.group).localeCompare(groupKey(b.group)) || a.name.localeCompare(b.name));
+  // Notebook groups in number order, then named groups (sidecar `group`), "Other figures" last.
+  const rank = (g: string) => (/^\d/.test(g) ? 0 : g === "Other figures" ? 2 : 1);
+  return entries.sort(
+    (a, b) => rank(a.group) - rank(b.group) || a.group.localeCompare(b.group, "en", { numeric: true }) || a.name.localeCompare(b.name, "en", { numeric: true }),
+  );
 }
 
 /** Write `index.html` in the figures folder; returns its path. */
@@ -85,7 +88,7 @@ export function writeFigureIndex(options: FigureIndexOptions = {}): string {
             e.svg && e.image !== e.svg ? `<a href="${escapeHtml(e.svg)}">SVG</a>` : "",
             e.html ? `<a href="${escapeHtml(e.html)}">interactive</a>` : "",
           ].filter(Boolean);
-          const img = `<img src="${escapeHtml(e.image ?? "")}" alt="${escapeHtml(e.sidecar?.caption ?? e.name)}" loading="lazy">`;
+          const img = `<img src="${escapeHtml(e.image ?? "")}" alt="${escapeHtml(e.sidecar?.caption ?? e.name)}">`;
           return `<figure id="${escapeHtml(e.name)}">
   ${e.html ? `<a href="${escapeHtml(e.html)}">${img}</a>` : img}
   <figcaption>

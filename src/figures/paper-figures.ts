@@ -110,17 +110,19 @@ export function paperFigures(options: PaperFiguresOptions = {}): PaperFigureSet 
   }
   // One row per distinct bar (Figures 4 and 10 repeat bars of 2, 3 and 6), reported or reproduced.
   const seen = new Set<string>();
-  const table = differenceTable(
-    rows.filter((r) => {
-      const k = [r.model, r.testSet, r.reference, r.judge].join("\u0000");
-      if (seen.has(k) || (r.paper === null && r.reproduced === null)) return false;
-      seen.add(k);
-      return true;
-    }),
-  );
-  const summary = summarizeDifferences(rows);
+  const distinct = rows.filter((r) => {
+    const k = [r.model, r.testSet, r.reference, r.judge].join("\u0000");
+    if (seen.has(k) || (r.paper === null && r.reproduced === null)) return false;
+    seen.add(k);
+    return true;
+  });
+  const table = differenceTable(distinct);
+  const summary = summarizeDifferences(distinct);
   if ((options.differencesFigure ?? true) && table.length) {
-    const fig = buildDifferenceTableFigure(table, `Paper vs reproduced: ${summary.compared} of ${summary.reported} reported bars compared (policy ${policy})`);
+    // Bars with verdicts first: what a researcher looks for; the CSV keeps figure order.
+    const rank = (r: DifferenceTableRow) => (r.status === "compared" ? 0 : r.status === "no verdicts" ? 2 : 1);
+    const ordered = table.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map((x) => x.r);
+    const fig = buildDifferenceTableFigure(ordered, `Paper vs reproduced: ${summary.compared} of ${summary.reported} reported bars compared (run ${options.run ?? "default"}, policy ${policy})`);
     items.push({
       name: "figure-differences",
       figure: fig,

@@ -258,7 +258,7 @@ function baseLayout(spec: PaperFigureSpec, title: string, prov: FigureProvenance
       font: { size: 15, family: FONT, color: "#000000" },
       subtitle: { text: subtitle, font: { size: 11, family: FONT, color: "#595959" } },
     },
-    margin: { l: 60, r: 20, t: 52 + 14 * subtitleLines, b: 90 },
+    margin: { l: 60, r: 20, t: 52 + 14 * subtitleLines, b: 70 },
     barmode: "group",
     bargap,
     bargroupgap: 0.04,
@@ -449,7 +449,11 @@ export function buildComparisonFigure(spec: PaperFigureSpec, rows: readonly Pape
   });
   // A legend entry with no verdicts at all (Figure 5's claude-2 judge until it has run) says so in words too.
   const empty = spec.series.filter((series) => !rows.some((r) => r.series === series.name && r.reproduced));
-  const alert = empty.length ? `No verdicts yet for ${empty.map((e) => escapeHtml(e.name)).join(", ")}: run alpacare judge to fill these bars` : undefined;
+  const alert = !empty.length
+    ? undefined
+    : empty.length === spec.series.length
+      ? `No verdicts yet in run ${escapeHtml(options.run ?? "default")} for any bar of this figure: run alpacare judge to fill them`
+      : `No verdicts yet for ${empty.map((e) => escapeHtml(e.name)).join(", ")}: run alpacare judge to fill these bars`;
   const prov = reproducedProvenance(spec, rows, options.policy ?? "alpacare", options.run);
   const title = `${spec.title}: paper (hatched) vs reproduced (solid, 95% CI)`;
   const layout = baseLayout(spec, title, prov, yMaxFor(values), options, bargap, alert);

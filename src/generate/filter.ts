@@ -5,8 +5,12 @@
  * - post-hoc (the paper's): after generation, over all generated instructions; see {@link filterGeneratedTasks}.
  * Similarity is the text stage's exact `rouge_score` Rouge-L (no stemmer).
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { readJsonlIfExists, writeFileAtomic, writeJsonl } from "../core/index.js";
+import { dedup } from "../dedup/index.js";
 import { lcsLength, rougeFMeasure, rougeTokenize } from "../text/index.js";
-import type { InlineDeduper } from "./tasks.js";
+import { taskRunFiles, type GeneratedTask, type InlineDeduper } from "./tasks.js";
 
 function fmeasure(target: readonly number[] | Int32Array, prediction: readonly number[] | Int32Array, lcs: number): number {
   if (target.length === 0 || prediction.length === 0) return 0;
@@ -48,4 +52,81 @@ export function makeRougeInlineDeduper(seedInstructions: readonly string[], thre
       pool.push({ tokens: encode(instruction), text: instruction });
     },
   };
+}
+
+/** Options for {@link filterGeneratedTasks}. */
+export interface FilterTasksOptions {
+  /** `all-pairs` (the paper's post-hoc filter, default) or `incremental` (self-instruct's, in commit order). */
+  policy?: "all-pairs" | "incremental";
+  /** Default 0.7 (drop when the maximum Rouge-L is strictly above it). */
+  threshold?: number;
+  /** Also compare with these instructions (never dropped themselves); upstream's filter.py uses none, self-instruct the seeds. */
+  pool?: readonly string[];
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The verdict of the post-hoc filter for one task, as stored in `filter.jsonl`. */
+export interface TaskFilterVerdict {
+  id: string;
+  kept: boolean;
+  maxSimilarity: number;
+  /** The task id (or `seed:<i>` for a pool item) reaching the maximum. */
+  nearest: string | null;
+}
+
+/** The summary of a post-hoc filter, stored in `filter-summary.json`. */
+export interface TaskFilterSummary {
+  run: string;
+  policy: "all-pairs" | "incremental";
+  threshold: number;
+  poolSize: number;
+  tasks: number;
+  kept: number;
+  dropped: number;
+  seconds: number;
+  at: string;
+}
+
+/**
+ * The paper's step after generation: filter the run's `tasks.jsonl` by Rouge-L of the instructions with the dedup
+ * engine, write `filter.jsonl` (a verdict per task), `filtered.jsonl` (the kept tasks, what responses and the export
+ * use) and `filter-summary.json`. Re-running replaces them (the filter is a pure function of the tasks).
+ */
+export async function filterGeneratedTasks(run: string, options: FilterTasksOptions = {}): Promise<TaskFilterSummary> {
+  const files = taskRunFiles(run);
+  const tasks = readJsonlIfExists<GeneratedTask>(files.tasks);
+  const policy = options.policy ?? "all-pairs";
+  const threshold = options.threshold ?? 0.7;
+  const pool = options.pool ?? [];
+  const t0 = Date.now();
+  const res = await dedup(tasks.map((t) => t.instruction), { policy, threshold, pool, onProgress: options.onProgress });
+  const verdicts: TaskFilterVerdict[] = res.items.map((it, i) => ({
+    id: tasks[i]!.id,
+    kept: it.kept,
+    maxSimilarity: it.maxSimilarity,
+    nearest: it.nearest === null ? null : it.nearest.source === "pool" ? `seed:${it.nearest.index}` : tasks[it.nearest.index]!.id,
+  }));
+  writeJsonl(join(files.dir, "filter.jsonl"), verdicts);
+  writeJsonl(join(files.dir, "filtered.jsonl"), tasks.filter((_, i) => res.items[i]!.kept));
+  const summary: TaskFilterSummary = {
+    run,
+    policy,
+    threshold,
+    poolSize: pool.length,
+    tasks: tasks.length,
+    kept: res.kept,
+    dropped: res.dropped,
+    seconds: (Date.now() - t0) / 1000,
+    at: new Date().toISOString(),
+  };
+  writeFileAtomic(join(files.dir, "filter-summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  return summary;
+}
+
+/** The tasks a later stage should use: `filtered.jsonl` when the run was filtered, else `tasks.jsonl`. */
+export function readKeptTasks(run: string): { tasks: GeneratedTask[]; filtered: boolean } {
+  const files = taskRunFiles(run);
+  const filteredFile = join(files.dir, "filtered.jsonl");
+  if (existsSync(filteredFile)) return { tasks: readJsonlIfExists<GeneratedTask>(filteredFile), filtered: true };
+  return { tasks: readJsonlIfExists<GeneratedTask>(files.tasks), filtered: false };
 }

@@ -25,6 +25,7 @@ export {
   parseTasksFaithful,
   parseTasksRobust,
   countRejectReasons,
+  upstreamExampleCompletion,
   TASK_FIELDS,
   type ParseMode,
   type ParsedTask,
@@ -56,3 +57,22 @@ export {
   type TaskRunConfig,
 } from "./tasks.js";
 export { makeRougeInlineDeduper } from "./filter.js";
+export { filterGeneratedTasks, readKeptTasks, type FilterTasksOptions, type TaskFilterVerdict, type TaskFilterSummary } from "./filter.js";
+export {
+  RESPONSE_SYSTEM_PROMPT,
+  encodeResponsePrompt,
+  inputDroppedByNaRule,
+  defaultResponseParams,
+  responseChatRequest,
+  generateResponses,
+  readTaskResponses,
+  responsesFile,
+  type ResponseVariant,
+  type NoInputRule,
+  type ResponseParams,
+  type TaskResponse,
+  type GenerateResponsesOptions,
+  type ResponseSummary,
+} from "./responses.js";
+export { taxonomyStats, taxonomySunburst, taxonomySunburst2, type TaxonomyTask, type FieldStats, type TaxonomyStats, type PlotlyFigureData } from "./taxonomy.js";
+export { exportDataset, type ExportOptions, type ExportRecord, type ExportSummary } from "./export.js";

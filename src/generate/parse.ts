@@ -271,3 +271,14 @@ export function countRejectReasons(rejects: readonly { reason: string }[]): Reco
   for (const r of rejects) counts[r.reason] = (counts[r.reason] ?? 0) + 1;
   return counts;
 }
+
+/**
+ * The completion text upstream's parser read to store one record of `Output_path_for_task_generation.jsonl` (up to
+ * whitespace, which the parser collapses): the fields after "1. Type:" in order, the closing quote of a quoted input
+ * restored (the parser's `strip('"')` removed it). `parseTasksFaithful(upstreamExampleCompletion(r), 1)` gives the
+ * stored record back exactly; the robust parser splits the 7 records whose input swallowed the next task.
+ */
+export function upstreamExampleCompletion(r: { type: string; topic: string; view: string; difficulty: string | number; instruction: string; input: string }): string {
+  const input = r.input.startsWith('"') && !r.input.endsWith('"') ? r.input + '"' : r.input;
+  return ` ${r.type}\nTopic: ${r.topic}\nView: ${r.view}\nDifficulty: ${r.difficulty}\nInstruction: ${r.instruction}\nInput: ${input}`;
+}

@@ -43,7 +43,7 @@ export interface InlineDeduper {
 
 /** Options for {@link generateTasks}. Defaults are the paper's. */
 export interface GenerateTasksOptions {
-  /** Run name (folder under `data/runs/`). Default `tasks`. */
+  /** Run name (folder under `data/runs/`). Default `default`. */
   run?: string;
   /** Stop once this many tasks are kept. */
   target: number;
@@ -107,6 +107,10 @@ export interface TaskGenerationSummary extends TaskGenerationProgress {
   cacheHits: number;
   usd: number;
   complete: boolean;
+  /** The first few errors of failed requests (after the engine's retries). */
+  errors: string[];
+  /** Why the engine stopped early (budget, abort), when it did. */
+  stopped?: string;
   /** Dry run: the estimate. */
   estimate?: TaskGenerationEstimate;
 }
@@ -131,7 +135,7 @@ export interface GeneratedTask {
   input: string;
   /** The in-context tasks of the request (seed indices / machine task ids). */
   promptTasks: PromptTaskRef[];
-  teacher: TeacherModel & { modelVersion?: string };
+  teacher: { provider: ProviderName; model: string; modelVersion?: string };
   finishReason: string;
   parse: ParseMode;
   configHash: string;
@@ -233,14 +237,15 @@ export function taskChatRequest(config: TaskRunConfig, planned: Pick<PlannedTask
     ],
     temperature: p.temperature,
     topP: p.topP,
-    presencePenalty: p.presencePenalty,
-    frequencyPenalty: p.frequencyPenalty,
     maxTokens: p.maxTokens,
     stop: config.stop,
     // Two requests can draw the same seeds in the same order (about 4-5 such pairs among the paper's 6.5k
     // requests): the tag keeps them apart in the cache, so each gets its own sample as upstream's would.
     tag: `generate-tasks:${config.configHash}:${planned.index}`,
   };
+  // A penalty of 0 is the APIs' default: leave it out (equivalent, and local models accept no penalty field at all).
+  if (p.presencePenalty !== 0) req.presencePenalty = p.presencePenalty;
+  if (p.frequencyPenalty !== 0) req.frequencyPenalty = p.frequencyPenalty;
   if (config.teacher.baseURL) req.baseURL = config.teacher.baseURL;
   return req;
 }
@@ -279,7 +284,7 @@ export function readTaskCompletions(run: string): CompletionRecord[] {
  * same run and options and it continues where it stopped, on the same random stream.
  */
 export async function generateTasks(options: GenerateTasksOptions): Promise<TaskGenerationSummary> {
-  const run = options.run ?? "tasks";
+  const run = options.run ?? "default";
   if (!Number.isInteger(options.target) || options.target < 0) throw new RangeError(`target must be a non-negative integer, got ${options.target}`);
   const files = taskRunFiles(run);
   const config = taskRunConfig(options);
@@ -327,6 +332,8 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
   let callsThisRun = 0;
   let cacheHits = 0;
   let usd = 0;
+  const errors: string[] = [];
+  let stoppedWhy: string | undefined;
 
   // --- The planner replays the stream up to what is needed.
   const planner = new TaskRequestPlanner(options.seeds, options.requirements, params, config.seed);
@@ -393,7 +400,8 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
           instruction: t.instruction,
           input: t.input,
           promptTasks: c.promptTasks,
-          teacher: { ...config.teacher, ...(c.modelVersion ? { modelVersion: c.modelVersion } : {}) },
+          // where the teacher was reached (baseURL) stays in config.json: it is not a property of the task
+          teacher: { provider: config.teacher.provider, model: config.teacher.model, ...(c.modelVersion ? { modelVersion: c.modelVersion } : {}) },
           finishReason: c.finishReason,
           parse: config.parse,
           configHash: config.configHash,
@@ -476,6 +484,7 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
         const i = wave[j]!;
         if (r instanceof Error) {
           failed.add(i);
+          if (errors.length < 5) errors.push(`request ${i}: ${r.message}`);
           counts.requestsFailed = failed.size;
           return;
         }
@@ -502,7 +511,10 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
     callsThisRun += res.calls;
     cacheHits += res.cacheHits;
     usd += res.usd;
-    if (res.stopped) break;
+    if (res.stopped) {
+      stoppedWhy = res.stopped;
+      break;
+    }
     if (answered === 0) break; // every request of the wave failed: stop rather than spin
     if (sentThisCall >= maxRequests) break;
   }
@@ -526,7 +538,9 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
       cacheHits,
       usd,
       complete,
+      errors: [...errors],
     };
+    if (stoppedWhy) out.stopped = stoppedWhy;
     if (estimate) out.estimate = estimate;
     return out;
   }

@@ -137,6 +137,8 @@ export interface Distribution {
   mean: number;
   median: number;
   p10: number;
+  p25: number;
+  p75: number;
   p90: number;
   min: number;
   max: number;
@@ -153,7 +155,7 @@ export function distribution(values: readonly number[]): Distribution {
     return v[lo]! + (v[hi]! - v[lo]!) * (x - lo);
   };
   const mean = v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
-  return { n: v.length, mean, median: q(0.5), p10: q(0.1), p90: q(0.9), min: v.length ? v[0]! : NaN, max: v.length ? v[v.length - 1]! : NaN };
+  return { n: v.length, mean, median: q(0.5), p10: q(0.1), p25: q(0.25), p75: q(0.75), p90: q(0.9), min: v.length ? v[0]! : NaN, max: v.length ? v[v.length - 1]! : NaN };
 }
 
 /** Per model and test set: lengths and rates. */

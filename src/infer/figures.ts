@@ -2,7 +2,7 @@
  * Plotly figures (plain `{data, layout}` objects) for the judge-free analyses; export them with `exportFigures` /
  * `showFigure` from the figures stage. Kept beside the analyses so the notebook holds no chart logic.
  */
-import type { OutputSummary, ResponseAnalysis } from "./analysis.js";
+import { distribution, type OutputSummary, type ResponseAnalysis } from "./analysis.js";
 
 /** A Plotly figure as plain data. */
 export interface InferFigure {
@@ -11,18 +11,36 @@ export interface InferFigure {
 }
 
 const TEST_SET_COLORS: Record<string, string> = { iCliniq: "#4C78A8", "MedInstruct-test": "#F58518", AlpacaFarm: "#54A24B" };
+const TEST_SET_ORDER = ["iCliniq", "MedInstruct-test", "AlpacaFarm"];
 
-/** Response-length box plots: one box per model, grouped by test set; `measure` words (default) or tokens. */
+/** The test sets present, in the paper's order (unknown names last). */
+function orderedTestSets(names: readonly string[]): string[] {
+  const rank = (t: string) => (TEST_SET_ORDER.includes(t) ? TEST_SET_ORDER.indexOf(t) : TEST_SET_ORDER.length);
+  return [...new Set(names)].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * Response-length box plots: one box per model, grouped by test set; `measure` words (default) or tokens. Boxes are
+ * drawn from precomputed quartiles (whiskers at the 10th and 90th percentiles, a mark at the mean), so the figure
+ * stays small whatever the number of responses. The axis is logarithmic; empty answers are drawn at 1.
+ */
 export function inferLengthFigure(groups: readonly { model: string; testSet: string; rows: readonly ResponseAnalysis[] }[], options: { measure?: "words" | "tokens"; title?: string } = {}): InferFigure {
   const measure = options.measure ?? "words";
-  const testSets = [...new Set(groups.map((g) => g.testSet))];
+  const testSets = orderedTestSets(groups.map((g) => g.testSet));
   const data = testSets.map((t) => {
     const gs = groups.filter((g) => g.testSet === t);
+    // The axis is logarithmic: lengths below 1 (empty answers) are drawn at 1.
+    const d = gs.map((g) => distribution(g.rows.map((r) => Math.max(1, r[measure]))));
     return {
       type: "box",
       name: t,
-      x: gs.flatMap((g) => g.rows.map(() => g.model)),
-      y: gs.flatMap((g) => g.rows.map((r) => r[measure])),
+      x: gs.map((g) => g.model),
+      q1: d.map((x) => x.p25),
+      median: d.map((x) => x.median),
+      q3: d.map((x) => x.p75),
+      lowerfence: d.map((x) => x.p10),
+      upperfence: d.map((x) => x.p90),
+      mean: d.map((x) => x.mean),
       boxpoints: false,
       marker: { color: TEST_SET_COLORS[t] },
     };
@@ -30,7 +48,7 @@ export function inferLengthFigure(groups: readonly { model: string; testSet: str
   return {
     data,
     layout: {
-      title: { text: options.title ?? `Response length (${measure === "words" ? "words" : "tokens ≈ chars/4"}) per model and test set` },
+      title: { text: options.title ?? `Response length (${measure === "words" ? "words" : "tokens ≈ chars/4"}) per model and test set (box: quartiles; whiskers: 10th-90th percentile)` },
       boxmode: "group",
       yaxis: { title: { text: measure }, type: "log" },
       xaxis: { tickangle: -40, automargin: true },
@@ -43,7 +61,7 @@ export function inferLengthFigure(groups: readonly { model: string; testSet: str
 
 /** Rates per model, grouped by test set: `rate` one of emptyRate, truncatedRate, endsMidSentenceRate, degenerateRate. */
 export function inferRateFigure(summaries: readonly OutputSummary[], rate: "emptyRate" | "truncatedRate" | "endsMidSentenceRate" | "degenerateRate", options: { title?: string } = {}): InferFigure {
-  const testSets = [...new Set(summaries.map((s) => s.testSet))];
+  const testSets = orderedTestSets(summaries.map((s) => s.testSet));
   const label = { emptyRate: "empty", truncatedRate: "truncated", endsMidSentenceRate: "ends mid-sentence", degenerateRate: "degenerate repetition" }[rate];
   return {
     data: testSets.map((t) => {

@@ -285,6 +285,7 @@ export async function inferRun(options: InferRunOptions): Promise<InferRunSummar
   const start = Date.now();
   const stream = process.stderr;
   const tty = Boolean(stream.isTTY);
+  let finishing = false;
   const line = (s: ReturnType<typeof bar.state>) => `${formatProgress(s, "items")} ${((summary.outputTokens * 1000) / Math.max(1, Date.now() - start)).toFixed(1)} tokens/s`;
   const bar = progress({
     label: `infer ${modelName} ${testSet}`,
@@ -292,7 +293,10 @@ export async function inferRun(options: InferRunOptions): Promise<InferRunSummar
     silent: true,
     intervalMs: tty ? 200 : 5000,
     onUpdate: (s) => {
-      if (!options.silent) stream.write(tty ? `\r\x1b[K${line(s)}` : `${line(s)}\n`);
+      if (options.silent) return;
+      const text = line(s);
+      if (!tty && s.done === s.total && !finishing) return; // done() draws the last state: once is enough in a log
+      stream.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
     },
   });
   try {
@@ -319,6 +323,7 @@ export async function inferRun(options: InferRunOptions): Promise<InferRunSummar
     if (!options.engine) await engine.close();
     summary.wallMs = Date.now() - start;
     summary.tokensPerSec = summary.wallMs > 0 ? (summary.outputTokens * 1000) / summary.wallMs : 0;
+    finishing = true;
     bar.done();
     if (!options.silent && tty) stream.write("\n");
   }

@@ -33,6 +33,21 @@ export function parseAlpacareComparisonFileName(file: string): { model: string; 
   return { model: m[1]!, judge: m[2]!, order: m[3] === "first" ? "referenceFirst" : "referenceLast" };
 }
 
+/**
+ * Pair upstream comparison files by name (`X_reference_first.jsonl` with `X_reference_last.jsonl`). Throws
+ * InputError for a file not named that way.
+ */
+export function pairAlpacareComparisonFiles(files: readonly string[]): { referenceFirst?: string; referenceLast?: string }[] {
+  const pairs = new Map<string, { referenceFirst?: string; referenceLast?: string }>();
+  for (const file of files) {
+    const p = parseAlpacareComparisonFileName(file);
+    if (!p) throw new InputError({ file }, "not named <model>_<judge>_reference_first.jsonl / _reference_last.jsonl");
+    const key = file.replace(/_reference_(first|last)\.jsonl$/, "");
+    pairs.set(key, { ...pairs.get(key), [p.order]: file });
+  }
+  return [...pairs.values()];
+}
+
 /** Options for {@link readAlpacareComparisonFiles}. */
 export interface ReadAlpacareComparisonOptions {
   /** The model's name as upstream's `--compared_model` (default: from the file name, else the records). */

@@ -12,3 +12,4 @@ export * from "./score.js";
 export * from "./store.js";
 export * from "./formats.js";
 export * from "./run.js";
+export * from "./charts.js";

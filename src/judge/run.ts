@@ -10,7 +10,7 @@ import { basename } from "node:path";
 import { appendJsonl, readJson, writeFileAtomic } from "../core/index.js";
 import { loadReferenceSet, loadTestSet, type ReferenceName, type TestSetName } from "../data/index.js";
 import { loadAnyModelOutputs } from "../infer/index.js";
-import { createEngine, type ChatRequest, type ChatResult, type CostEstimate, type Engine, type EngineOptions, type RunSummary } from "../llm/index.js";
+import { createEngine, runBatch, type BatchOptions, type ChatRequest, type ChatResult, type CostEstimate, type Engine, type EngineOptions, type RunSummary } from "../llm/index.js";
 import { parseVerdictAllModes, unparsedVerdicts, type UnparsedVerdict } from "./parse.js";
 import { summarizeVerdicts, type WinRateSummary } from "./score.js";
 import { readVerdictFile, verdictFilePath } from "./store.js";
@@ -47,6 +47,12 @@ export interface JudgeRunOptions {
   /** An engine to use (not closed here). Default: a new one from `engineOptions`, closed at the end. */
   engine?: Engine;
   engineOptions?: EngineOptions;
+  /**
+   * Send through the provider's batch API (OpenAI Batch / Anthropic Message Batches: half price, results within
+   * hours) instead of synchronous calls; `true` or batch options (poll interval, max wait, submit only). Batches are
+   * persisted under `data/runs/<run>/batches/`, so a rerun resumes polling instead of paying again.
+   */
+  batch?: boolean | Omit<BatchOptions, "onResult" | "run" | "signal">;
   /** Estimate only: nothing is sent or written; the result carries `estimate`. */
   dryRun?: boolean;
   /** Keep the filled prompt in each record (upstream's `prompt` field; larger files). Default false. */
@@ -254,21 +260,22 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunResult
     let judged = 0;
     let llm: RunSummary | undefined;
     if (tasks.length > 0) {
-      llm = await engine.runAll(tasks.map((t) => t.request), {
-        label: `judge ${options.modelName} vs ${options.reference} (${options.testSet})`,
-        signal: options.signal,
-        onResult: (i, result) => {
-          const task = tasks[i]!;
-          if (result instanceof Error) {
-            failures.push({ itemId: task.itemId, order: task.order, message: result.message });
-            return;
-          }
-          const rec = verdictRecordFor(task, result, options, plan.template);
-          appendJsonl(plan.file, [rec]);
-          judged++;
-          options.onVerdict?.(rec);
-        },
-      });
+      const label = `judge ${options.modelName} vs ${options.reference} (${options.testSet})`;
+      const onResult = (i: number, result: ChatResult | Error) => {
+        const task = tasks[i]!;
+        if (result instanceof Error) {
+          failures.push({ itemId: task.itemId, order: task.order, message: result.message });
+          return;
+        }
+        const rec = verdictRecordFor(task, result, options, plan.template);
+        appendJsonl(plan.file, [rec]);
+        judged++;
+        options.onVerdict?.(rec);
+      };
+      const requests = tasks.map((t) => t.request);
+      llm = options.batch
+        ? await runBatch(engine, requests, { ...(typeof options.batch === "object" ? options.batch : {}), run: options.run ?? "default", label: "judge-batch", onResult, signal: options.signal })
+        : await engine.runAll(requests, { label, signal: options.signal, onResult });
     }
     return { ...rest, judged, failures, skipped: llm?.skipped ?? 0, llm, estimate: llm?.estimate, ...fileSummary(plan, options) };
   } finally {

@@ -123,6 +123,8 @@ export interface Engine {
   stats(): EngineStats;
   /** The dollars a usage of this request's model costs at the engine's prices. */
   costOf(req: Pick<ChatRequest, "provider" | "model">, usage: TokenUsage): number;
+  /** The engine's cache (undefined with `cache: false`); batch results are written into it. */
+  cacheStore(): LlmCache | undefined;
   /** Release providers (local model memory) and the cache file. */
   close(): Promise<void>;
 }
@@ -478,6 +480,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
     costOf,
 
+    cacheStore: getCache,
+
     async close() {
       for (const p of providers.values()) await p.close?.();
       providers.clear();
@@ -521,4 +525,12 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/** One line describing an estimate, e.g. for `--dry-run`: `120 calls (30 cached), ~45,000 in + 61,440 out tokens, ~$1.23`. */
+export function formatEstimate(e: CostEstimate): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  let s = `${n(e.calls)} calls to send (${n(e.cached)} of ${n(e.requests)} already cached), ~${n(e.inputTokens)} input + up to ${n(e.outputTokens)} output tokens, ~$${e.usd.toFixed(2)} at list price`;
+  if (e.unpricedModels.length) s += ` (no price for ${e.unpricedModels.join(", ")}: counted as $0; set prices with ALPACARE_PRICES)`;
+  return s;
 }

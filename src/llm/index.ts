@@ -4,7 +4,7 @@
  * and batch APIs. Stages build `ChatRequest`s and call `createEngine(...).complete / runAll`.
  */
 export type * from "./types.js";
-export { createEngine, anySignal } from "./engine.js";
+export { createEngine, anySignal, formatEstimate } from "./engine.js";
 export type { Engine, EngineOptions, EngineProgress, EngineStats, RunAllOptions, CompleteOptions } from "./engine.js";
 export { LlmCache, openCache, clearCache, resultFromRecord, CACHE_FILE } from "./cache.js";
 export type { CacheRecord, CacheStats } from "./cache.js";
@@ -24,3 +24,5 @@ export { defaultModel, downloadDefaultModel, testModelPath, testModelCandidates,
 export type { DefaultModel, DownloadableModel, DownloadOptions } from "./default-model.js";
 export { notebookProgress } from "./notebook.js";
 export type { NotebookDisplay } from "./notebook.js";
+export { runBatch, listBatches, BATCH_DISCOUNT } from "./batch.js";
+export type { BatchOptions, BatchState } from "./batch.js";

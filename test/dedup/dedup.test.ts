@@ -168,3 +168,46 @@ test("keptCurve counts items whose exact maximum is <= each threshold", () => {
   ]);
   assert.equal(keptCurve(maxima).length, 101);
 });
+
+test("poolSimilarity compares each text with the pool only (not with each other), exactly", { skip }, async () => {
+  const seeds = seedTasks();
+  const texts = medInstructTest();
+  const got = (await import("../../src/dedup/index.js")).poolSimilarity(texts, seeds, { topK: 3 });
+  const tokens = await import("../../src/text/index.js");
+  for (let i = 0; i < texts.length; i += 7) {
+    let best = 0;
+    let arg = 0;
+    seeds.forEach((s, j) => {
+      const f = tokens.rougeL(texts[i]!, s);
+      if (f > best) {
+        best = f;
+        arg = j;
+      }
+    });
+    assert.equal(got.maxSimilarity[i], best);
+    assert.deepEqual(got.nearest[i], { source: "pool", index: arg, similarity: best });
+    assert.equal(got.topK![i]!.length, 3);
+    assert.ok(got.topK![i]!.every((n) => n.source === "pool"));
+  }
+  // two identical texts do not see each other
+  const dup = (await import("../../src/dedup/index.js")).poolSimilarity(["x y z", "x y z"], ["a b"]);
+  assert.deepEqual(Array.from(dup.maxSimilarity), [0, 0]);
+});
+
+test("from the compiled dist (as notebooks load it), worker threads give the same maxima", { skip: skip || !existsSync(join(process.cwd(), "dist", "dedup", "index.js")) ? "needs data/raw and a build (npm run build)" : false }, async () => {
+  const { spawnSync } = await import("node:child_process");
+  const script = `
+    const { nearestNeighbours } = await import(${JSON.stringify(new URL("../../dist/dedup/index.js", import.meta.url).href)});
+    const fs = await import("node:fs");
+    const texts = fs.readFileSync(${JSON.stringify(join(RAW, "medquad", "medquad_questions.jsonl"))}, "utf8").trim().split("\\n").slice(0, 3000).map((l) => JSON.parse(l).question);
+    const r = await nearestNeighbours(texts, { threads: 2 });
+    process.stdout.write(JSON.stringify({ threads: r.stats.threads, max: Array.from(r.maxSimilarity), nearest: r.nearest.map((n) => n && n.index) }));
+  `;
+  const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.equal(out.status, 0, out.stderr);
+  const got = JSON.parse(out.stdout) as { threads: number; max: number[]; nearest: (number | null)[] };
+  assert.equal(got.threads, 2);
+  const want = await nearestNeighbours(medquad().slice(0, 3000), { threads: 1 });
+  assert.deepEqual(got.max, Array.from(want.maxSimilarity));
+  assert.deepEqual(got.nearest, want.nearest.map((n) => n && n.index));
+});

@@ -4,7 +4,8 @@
  *
  * Endpoints
  * - OpenAI:    POST /v1/chat/completions, POST /v1/completions, POST /v1/files (multipart), GET /v1/files/:id,
- *              GET /v1/files/:id/content, POST /v1/batches, GET /v1/batches/:id, POST /v1/batches/:id/cancel
+ *              GET /v1/files/:id/content, POST /v1/batches, GET /v1/batches, GET /v1/batches/:id,
+ *              POST /v1/batches/:id/cancel
  * - Anthropic: POST /v1/messages, POST /v1/messages/batches, GET /v1/messages/batches/:id,
  *              GET /v1/messages/batches/:id/results
  *
@@ -88,6 +89,8 @@ export interface FakeBatch {
   /** Filled when the batch completes. */
   results?: string;
   cancelled?: boolean;
+  /** OpenAI batch metadata as sent. */
+  metadata?: Record<string, string> | null;
 }
 
 /** A running fake server. */
@@ -294,7 +297,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       id: b.id, object: "batch", endpoint: "/v1/chat/completions", errors: null, input_file_id: `file-in-${b.id}`, completion_window: "24h",
       status: b.cancelled ? "cancelled" : done ? "completed" : "in_progress", output_file_id: done ? `file-out-${b.id}` : null, error_file_id: null,
       created_at: Math.floor(Date.now() / 1000), request_counts: { total: b.items.length, completed: done ? b.items.length - failed : 0, failed },
-      metadata: null,
+      metadata: b.metadata ?? null,
     };
   }
   function anthropicBatchJson(b: FakeBatch) {
@@ -365,10 +368,14 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         const o = JSON.parse(l);
         return { customId: String(o.custom_id), body: o.body as Record<string, any> };
       });
-      const b: FakeBatch = { id: bid, kind: "openai", polls: 0, items };
+      const b: FakeBatch = { id: bid, kind: "openai", polls: 0, items, metadata: body.metadata ?? null };
       batches.set(bid, b);
       files.set(`file-in-${bid}`, f);
       return send(res, 200, openaiBatchJson(b));
+    }
+    if (method === "GET" && path === "/v1/batches") {
+      const data = [...batches.values()].filter((b) => b.kind === "openai").reverse().map(openaiBatchJson);
+      return send(res, 200, { object: "list", data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: false });
     }
     if (method === "GET" && (m = path.match(/^\/v1\/batches\/([^/]+)$/))) {
       const b = batches.get(m[1]!);

@@ -2,14 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadTaskGenerationExamples } from "../../src/data/index.js";
-import { parseTasksFaithful, parseTasksRobust, countRejectReasons } from "../../src/generate/index.js";
+import { parseTasksFaithful, parseTasksRobust, countRejectReasons, upstreamExampleCompletion } from "../../src/generate/index.js";
 
-/** The completion upstream's parser read to store `r` (its whitespace was collapsed, so one line is as good as any). */
-function reconstruct(r: { type: string; topic: string; view: string; difficulty: string; instruction: string; input: string }): string {
-  // A quoted input keeps its opening quote in the stored record: the closing one was removed by strip('"').
-  const input = r.input.startsWith('"') && !r.input.endsWith('"') ? r.input + '"' : r.input;
-  return ` ${r.type}\nTopic: ${r.topic}\nView: ${r.view}\nDifficulty: ${r.difficulty}\nInstruction: ${r.instruction}\nInput: ${input}`;
-}
+const reconstruct = upstreamExampleCompletion;
 
 test("faithful parser reproduces all 12 upstream records, including the 7 with the next task inside the input", () => {
   const examples = loadTaskGenerationExamples();

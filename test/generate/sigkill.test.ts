@@ -20,6 +20,8 @@ test("500 tasks, 429/500 faults, SIGKILL mid-run, resume: every task once, prove
   const tmp = tempDataDir();
   const savedDataDir = process.env.ALPACARE_DATA_DIR;
   process.env.ALPACARE_DATA_DIR = tmp.dir;
+  const savedKey = process.env.OPENAI_API_KEY;
+  process.env.OPENAI_API_KEY = "test-key";
   const answered = new Map<string, number>();
   let total = 0;
   let killAt = Infinity;
@@ -41,7 +43,7 @@ test("500 tasks, 429/500 faults, SIGKILL mid-run, resume: every task once, prove
   const server = await startFakeServer({ respond: normal });
   const env = { ...process.env, ALPACARE_DATA_DIR: tmp.dir, ALPACARE_CACHE_DIR: join(tmp.dir, "cache"), OPENAI_API_KEY: "test-key" };
   const args = ["--import", "tsx", "src/cli/main.ts", "generate-tasks", "--run", "k", "--target", "500", "--provider", "openai", "--model", "gpt-4",
-    "--base-url", server.openaiBaseURL, "--no-cache", "--retry-base-ms", "5", "--concurrency", "8", "--wave-size", "16", "--quiet"];
+    "--base-url", server.openaiBaseURL, "--no-cache", "--concurrency", "8", "--wave-size", "16", "--quiet"];
   const runChild = (onSpawn?: (kill: () => void) => void) =>
     new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) => {
       const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -111,5 +113,7 @@ test("500 tasks, 429/500 faults, SIGKILL mid-run, resume: every task once, prove
     tmp.cleanup();
     if (savedDataDir === undefined) delete process.env.ALPACARE_DATA_DIR;
     else process.env.ALPACARE_DATA_DIR = savedDataDir;
+    if (savedKey === undefined) delete process.env.OPENAI_API_KEY;
+    else process.env.OPENAI_API_KEY = savedKey;
   }
 });

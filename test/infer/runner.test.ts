@@ -27,7 +27,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const realRaw = rawDir();
 let tmp: string;
 let server: FakeServer;
-const savedEnv = { ...process.env };
+const savedEnv = { ALPACARE_DATA_DIR: process.env.ALPACARE_DATA_DIR, OPENAI_API_KEY: process.env.OPENAI_API_KEY };
 
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), "infer-test-"));
@@ -40,7 +40,10 @@ before(async () => {
 
 after(async () => {
   await server.close();
-  process.env = savedEnv;
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -204,4 +207,45 @@ test("alpacare infer CLI: a served model through --provider openai-compatible, -
   const icliniq = readJsonl<InferOutputRecord>(inferOutputFile("cli", "cli-model", "iCliniq"));
   assert.equal(icliniq.length, 3);
   assert.ok(icliniq[0]!.raw_output.includes("\n\n### Input:\n"), "iCliniq uses the with-input prompt");
+});
+
+test("catalogue: published outputs and runs listed together; published ones load through loadAnyModelOutputs", () => {
+  const all = modelOutputCatalogue();
+  const published = all.filter((e) => e.source === "published");
+  assert.equal(new Set(published.map((e) => e.model)).size, 14);
+  assert.equal(published.filter((e) => e.complete).length, 37, "every mirrored published file matches its test set's size");
+  const missing = published.filter((e) => Number.isNaN(e.count));
+  assert.equal(missing.length, 5, "the five files too large to mirror are listed as not acquired");
+  assert.ok(missing.every((e) => e.error));
+  const a = published.find((e) => e.model === "AlpaCare-13b-llama-2" && e.testSet === "iCliniq")!;
+  assert.deepEqual([a.backbone, a.size, a.count, a.expected], ["LLaMA-2", "13B", 1000, 1000]);
+  assert.ok(all.some((e) => e.source === "run" && e.run === "resume" && e.model === "fake-alpacare"), "runs of this test file are listed beside them");
+  const outputs = loadAnyModelOutputs("AlpaCare-7b", "MedInstruct-test");
+  const items = inferItems("MedInstruct-test", loadTestSet("MedInstruct-test"));
+  assert.deepEqual(outputs.map((o) => o.id), items.map((i) => i.id), "published MedInstruct-test outputs align with the test set's own ids (143 is absent upstream)");
+  assert.throws(() => loadAnyModelOutputs("no-such-model", "iCliniq"), InputError);
+});
+
+test("chat template: the instruction (+ input) goes as a chat message; raw_output is the completion, kept verbatim", async () => {
+  const s = await inferRun({
+    ...baseOptions(),
+    modelName: "fake-chat",
+    run: "chat",
+    testSet: "iCliniq",
+    limit: 2,
+    template: "chat",
+    systemPrompt: "You are a doctor.",
+  });
+  assert.deepEqual([s.generated, s.failed], [2, 0]);
+  const last = server.requests.at(-1)!;
+  assert.equal(last.api, "openai-chat");
+  assert.equal(last.messages[0]!.role, "system");
+  assert.match(last.messages[1]!.content, /^If you are a doctor, please answer the medical questions based on the patient's description\.\n\n\S/);
+  const records = readJsonl<InferOutputRecord>(inferOutputFile("chat", "fake-chat", "iCliniq"));
+  for (const r of records) {
+    assert.match(r.raw_output, /^ Answer to: /);
+    assert.equal(r.response, r.raw_output);
+  }
+  const settings = JSON.parse(readFileSync(inferSettingsFile("chat", "fake-chat"), "utf8")).iCliniq;
+  assert.deepEqual([settings.template, settings.extraction, settings.promptTemplate.systemPrompt], ["chat", "verbatim", "You are a doctor."]);
 });

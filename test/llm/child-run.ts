@@ -7,7 +7,7 @@ import { createEngine } from "../../src/llm/index.js";
 async function main(): Promise<void> {
   const [baseURL, cacheDir, n, concurrency] = process.argv.slice(2);
   process.env.OPENAI_API_KEY ??= "sk-test-not-a-real-key";
-  const engine = createEngine({ cacheDir, concurrency: Number(concurrency), progress: false, retryBaseMs: 10 });
+  const engine = createEngine({ cacheDir, concurrency: Number(concurrency), progress: false, retryBaseMs: 10, handleSigint: process.env.CHILD_SIGINT === "1" });
   const reqs = Array.from({ length: Number(n) }, (_, i) => ({
     provider: "openai" as const, model: "gpt-4", baseURL, temperature: 0, messages: [{ role: "user" as const, content: `crash test ${i}` }],
   }));

@@ -12,9 +12,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 
 /** Run the child; when `killAfter` answers are printed, SIGKILL it. Resolves with the printed lines. */
-function runChild(args: string[], killAfter?: number): Promise<{ lines: string[]; killed: boolean }> {
+function runChild(args: string[], killAfter?: number, signal: NodeJS.Signals = "SIGKILL"): Promise<{ lines: string[]; killed: boolean; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(here, "child-run.ts"), ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const env = { ...process.env, CHILD_SIGINT: signal === "SIGINT" ? "1" : "0" };
+    const child = spawn(process.execPath, ["--import", "tsx", join(here, "child-run.ts"), ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     const lines: string[] = [];
     let buf = "";
     let err = "";
@@ -27,7 +28,7 @@ function runChild(args: string[], killAfter?: number): Promise<{ lines: string[]
         buf = buf.slice(i + 1);
         if (killAfter !== undefined && !killed && lines.filter((l) => l.startsWith("done")).length >= killAfter) {
           killed = true;
-          child.kill("SIGKILL");
+          child.kill(signal);
         }
       }
     });
@@ -35,7 +36,7 @@ function runChild(args: string[], killAfter?: number): Promise<{ lines: string[]
     child.on("error", reject);
     child.on("exit", (code, sig) => {
       if (!killed && code !== 0) reject(new Error(`child exited ${code ?? sig}: ${err}`));
-      else resolve({ lines, killed });
+      else resolve({ lines, killed, code });
     });
   });
 }
@@ -89,5 +90,22 @@ describe("a run killed with SIGKILL mid-way", () => {
     const third = await runChild([server.openaiBaseURL, tmp.dir, String(n), String(concurrency)]);
     assert.equal(third.lines.filter((l) => l.endsWith("cached")).length, n);
     assert.equal(server.requests.length, before3);
+  });
+
+  it("Ctrl-C (SIGINT) stops the run cleanly: summary printed, every answer received is cached", async () => {
+    const dir = join(tmp.dir, "sigint");
+    const first = await runChild([server.openaiBaseURL, dir, "30", "2"], 4, "SIGINT");
+    assert.equal(first.code, 0, "exits normally after the clean stop");
+    const summaryLine = first.lines.find((l) => l.startsWith("summary "));
+    assert.ok(summaryLine, "runAll returned a summary");
+    const summary = JSON.parse(summaryLine!.slice(8));
+    assert.equal(summary.stopped, "aborted");
+    assert.ok(summary.skipped > 0);
+    const answered = first.lines.filter((l) => l.startsWith("done")).length;
+    const cached = readFileSync(join(dir, "llm-calls.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    assert.equal(cached.length, answered);
+    const second = await runChild([server.openaiBaseURL, dir, "30", "2"]);
+    assert.equal(second.lines.filter((l) => l.endsWith("cached")).length, answered);
+    assert.equal(second.lines.filter((l) => l.startsWith("done")).length, 30);
   });
 });

@@ -47,6 +47,19 @@ describe("local GGUF through node-llama-cpp (stories260K)", { skip: model ? fals
     assert.ok(a.text.length > 0);
   });
 
+  it("parallel sequences do not change greedy output (batched evaluation is deterministic here)", async () => {
+    const prompts = ["Once upon a time", "The little dog", "Tom and Sue", "A big bear"];
+    const alone: string[] = [];
+    const e1 = createEngine({ cache: false, progress: false, concurrency: 1, local: { threads: 1, parallel: 1 } });
+    engines.push(e1);
+    for (const p of prompts) alone.push((await e1.complete(raw(p, { maxTokens: 48 }))).text);
+    const e4 = createEngine({ cache: false, progress: false, concurrency: 4, local: { threads: 1, parallel: 4 } });
+    engines.push(e4);
+    const together: string[] = [];
+    await e4.runAll(prompts.map((p) => raw(p, { maxTokens: 48 })), { onResult: (i, r) => (together[i] = (r as { text: string }).text) });
+    assert.deepEqual(together, alone);
+  });
+
   it("stops at a stop sequence (excluded from the text)", async () => {
     const r = await make().complete(raw("Once upon a time", { maxTokens: 40, stop: ["Lily"] }));
     // node-llama-cpp cuts at the token holding the trigger: the space that token carries goes too.

@@ -113,6 +113,9 @@ describe("notebook runner", () => {
 
 // Every notebook of the project, in order: this is what CI executes.
 describe("project notebooks execute headless", () => {
+  test("the project has its notebooks, starting with 01-seed-analysis", () => {
+    assert.ok(listNotebooks().some((f) => basename(f) === "01-seed-analysis.ipynb"), "notebooks/01-seed-analysis.ipynb is missing");
+  });
   for (const file of listNotebooks()) {
     test(basename(file), { timeout: 30 * 60_000 }, async () => {
       const r = await runNotebook(file, { log: (l) => process.stderr.write(l + "\n") });

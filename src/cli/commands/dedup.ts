@@ -92,7 +92,9 @@ const command: Command = {
 
     const texts = readDedupTexts(values.input, values.field);
     const pool = values.pool ? readDedupTexts(values.pool, values["pool-field"] ?? values.field) : undefined;
-    const bar = progress({ label: `dedup ${policy}`, unit: policy === "all-pairs" ? "texts" : "items", silent: values.quiet });
+    // the bar is made on the first report, when the total (distinct texts to search, or items) is known
+    const quiet = values.quiet;
+    let bar: ReturnType<typeof progress> | undefined;
     let last = 0;
     const result = await dedup(texts, {
       policy,
@@ -101,12 +103,13 @@ const command: Command = {
       stem: values.stem,
       topK,
       threads,
-      onProgress: (done) => {
+      onProgress: (done, total) => {
+        bar ??= progress({ label: `dedup ${policy}`, total, unit: policy === "all-pairs" ? "texts" : "items", silent: quiet });
         bar.tick(done - last);
         last = done;
       },
     });
-    bar.done();
+    bar?.done();
     writeJsonl(values.out, result.items.map(outputRecord));
     const s = result.stats;
     process.stderr.write(

@@ -2,74 +2,15 @@
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
 import { loadInstructionPrompt, loadSeedTasks } from "../../data/index.js";
-import { makeRougeInlineDeduper, generateTasks, listCountLabel, resolveTaskPromptParams, type GenerationDedupPolicy, type ParseMode } from "../../generate/index.js";
-import { createEngine, defaultModel, type Engine, type ProviderName } from "../../llm/index.js";
-import type { TeacherModel } from "../../generate/index.js";
-
-// Model flags shared by generate-tasks and generate-responses (kept here until src/cli/llm-flags.ts lands).
-/** `parseArgs` options of the model flags. */
-export const LLM_FLAG_OPTIONS = {
-  provider: { type: "string" },
-  model: { type: "string" },
-  "base-url": { type: "string" },
-  concurrency: { type: "string" },
-  rpm: { type: "string" },
-  budget: { type: "string" },
-  "no-cache": { type: "boolean", default: false },
-  "max-retries": { type: "string" },
-  "retry-base-ms": { type: "string" },
-} as const;
-
-/** Help lines of the model flags. */
-export const LLM_FLAG_HELP = `Model flags:
-  --provider openai|anthropic|openai-compatible|local   (default local: the embedded GGUF model)
-  --model ID                 model id (default: the local default model; the paper's teacher is gpt-4)
-  --base-url URL             endpoint of an OpenAI-compatible server (or a test server)
-  --concurrency N            calls in flight (default 8)   --rpm N   requests per minute
-  --budget USD               stop before spending more than this
-  --no-cache                 do not read or write the LLM cache
-  --max-retries N / --retry-base-ms MS   retry policy (default 6 / 1000)
-Keys come from the environment only (OPENAI_API_KEY, ANTHROPIC_API_KEY).`;
-
-type FlagValues = Record<string, string | boolean | undefined>;
-
-/** The model named by the flags (the local default model when none is given). */
-export function modelFromFlags(values: FlagValues): TeacherModel {
-  const provider = (values.provider as string | undefined) ?? (values.model ? "openai" : "local");
-  if (!["openai", "anthropic", "openai-compatible", "local"].includes(provider)) throw new UsageError(`--provider must be openai, anthropic, openai-compatible or local, got ${provider}`);
-  let model = values.model as string | undefined;
-  if (!model) {
-    if (provider !== "local") throw new UsageError(`--model is required with --provider ${provider}`);
-    model = defaultModel().model;
-  }
-  const out: TeacherModel = { provider: provider as ProviderName, model };
-  if (values["base-url"]) out.baseURL = values["base-url"] as string;
-  return out;
-}
-
-/** An engine configured by the flags. */
-export function engineFromFlags(values: FlagValues, extra: { dryRun?: boolean } = {}): Engine {
-  const n = (k: string) => (values[k] === undefined ? undefined : Number(values[k]));
-  for (const k of ["concurrency", "rpm", "budget", "max-retries", "retry-base-ms"]) if (values[k] !== undefined && !Number.isFinite(n(k))) throw new UsageError(`--${k} must be a number`);
-  const budget = n("budget");
-  return createEngine({
-    concurrency: n("concurrency"),
-    rpm: n("rpm"),
-    budget: budget !== undefined ? { usd: budget } : undefined,
-    cache: !values["no-cache"],
-    maxRetries: n("max-retries"),
-    retryBaseMs: n("retry-base-ms"),
-    dryRun: extra.dryRun,
-    progress: false,
-  });
-}
+import { filterGeneratedTasks, makeRougeInlineDeduper, generateTasks, listCountLabel, resolveTaskPromptParams, type GenerationDedupPolicy, type ParseMode } from "../../generate/index.js";
+import { engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, requestBaseFromFlags } from "../llm-flags.js";
 
 const help = `alpacare generate-tasks: write medical tasks from the 167 seed tasks with a teacher model (PAPER.md section 2).
 
 Usage: alpacare generate-tasks --target N [flags]
 
   --target N                 stop once N tasks are kept (required)
-  --run NAME                 run folder under data/runs/ (default: tasks); rerun to resume
+  --run NAME                 run folder under data/runs/ (default: default); rerun the same command to resume
   --tasks-per-request N      N of "List of N tasks" (default 12)
   --list-count R             includes-seeds (upstream code: N counts the in-context tasks, 9 new per request)
                              or new-tasks (the paper's text: N new tasks after them) (default includes-seeds)
@@ -82,9 +23,11 @@ Usage: alpacare generate-tasks --target N [flags]
   --threshold T              Rouge-L threshold (default 0.7; a task is a duplicate when above it)
   --temperature/--top-p/--presence-penalty/--frequency-penalty/--max-tokens   decoding (1.0/1.0/1.5/0/500)
   --wave-size N              most requests per parallel wave (default 64)
-  --dry-run                  estimate requests, tokens and dollars for the remaining work; send nothing
+  --filter-only              only (re)run the post-hoc filter on the run's tasks
   --quiet                    no progress line
-${LLM_FLAG_HELP}
+  --dry-run                  estimate requests, tokens and dollars for the remaining work; send nothing
+Model flags (the teacher; default: the embedded local model):
+${llmFlagsHelp()}
 Example (the paper's teacher, 58k tasks, estimate first):
   alpacare generate-tasks --target 58000 --provider openai --model gpt-4 --dry-run
   alpacare generate-tasks --target 58000 --provider openai --model gpt-4 --run medinstruct
@@ -98,7 +41,6 @@ const command: Command = {
       args: argv,
       options: {
         target: { type: "string" },
-        run: { type: "string", default: "tasks" },
         "tasks-per-request": { type: "string" },
         "list-count": { type: "string" },
         "seeds-per-prompt": { type: "string" },
@@ -114,9 +56,9 @@ const command: Command = {
         "frequency-penalty": { type: "string" },
         "max-tokens": { type: "string" },
         "wave-size": { type: "string" },
-        "dry-run": { type: "boolean", default: false },
         quiet: { type: "boolean", default: false },
-        ...LLM_FLAG_OPTIONS,
+        "filter-only": { type: "boolean", default: false },
+        ...llmParseOptions(),
       },
       strict: true,
       allowPositionals: false,
@@ -152,12 +94,19 @@ const command: Command = {
       throw new UsageError((e as Error).message);
     }
     const threshold = num("threshold", values.threshold, false)!;
-    const teacher = modelFromFlags(values);
-    const engine = engineFromFlags(values, { dryRun: values["dry-run"] });
+    const flags = llmFlags(values);
+    const run = flags.run;
+    if (values["filter-only"]) {
+      const f = await filterGeneratedTasks(run, { policy: "all-pairs", threshold });
+      process.stdout.write(`filter (${f.policy}, Rouge-L > ${f.threshold} dropped): ${f.tasks} tasks, ${f.kept} kept, ${f.dropped} dropped -> filtered.jsonl\n`);
+      return 0;
+    }
+    const teacher = requestBaseFromFlags(values);
+    const engine = engineFromFlags(values, undefined, { progress: false });
     const seeds = loadSeedTasks();
     try {
       const summary = await generateTasks({
-        run: values.run,
+        run,
         target,
         teacher,
         engine,
@@ -171,7 +120,7 @@ const command: Command = {
         makeInlineDeduper: makeRougeInlineDeduper,
         roundSize: num("round-size", values["round-size"]),
         waveSize: num("wave-size", values["wave-size"]),
-        dryRun: values["dry-run"],
+        dryRun: flags.dryRun,
         quiet: values.quiet,
       });
       const out = process.stdout;
@@ -188,6 +137,13 @@ const command: Command = {
       }
       out.write(`kept ${summary.kept}/${target}, rejected ${summary.rejected}, duplicates ${summary.duplicates}; requests ${summary.requestsDone} answered, ${summary.requestsFailed} failed; calls now ${summary.callsThisRun}, cache hits ${summary.cacheHits}, $${summary.usd.toFixed(4)}\n`);
       if (Object.keys(summary.rejectReasons).length) out.write(`reject reasons: ${Object.entries(summary.rejectReasons).map(([k, v]) => `${k}=${v}`).join(" ")}\n`);
+      for (const e of summary.errors) process.stderr.write(`error: ${e}\n`);
+      if (summary.stopped) process.stderr.write(`stopped early: ${summary.stopped} (rerun the same command to continue)\n`);
+      if (summary.complete && dedup === "post-hoc") {
+        // The paper's step after generation: all-pairs Rouge-L over the generated instructions.
+        const f = await filterGeneratedTasks(run, { policy: "all-pairs", threshold });
+        out.write(`post-hoc filter (all-pairs, Rouge-L > ${f.threshold} dropped): ${f.kept} of ${f.tasks} kept -> filtered.jsonl\n`);
+      }
       return summary.complete ? 0 : 1;
     } finally {
       await engine.close();

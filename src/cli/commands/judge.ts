@@ -114,11 +114,10 @@ const command: Command = {
     }
     const engine = engineFromFlags(v, "judge", { progress: !v.quiet });
     try {
-      if (flags.batch) process.stderr.write("alpacare judge: --judge-batch is not supported by this engine yet; sending synchronous calls\n");
       const result = await judgeRun({
         modelName, testSet, reference, run: flags.run, outputsRun: v["outputs-run"] as string | undefined, judge,
         template, parse: parse as VerdictParseMode, policy: policy as ScoringPolicy, limit,
-        orders: order ? [order as JudgeOrder] : undefined, engine, dryRun: flags.dryRun, storePrompts: v["store-prompts"] === true,
+        orders: order ? [order as JudgeOrder] : undefined, engine, dryRun: flags.dryRun, batch: flags.batch ? { progress: !v.quiet } : undefined, storePrompts: v["store-prompts"] === true,
       });
       const s = result.summary;
       if (v.json) {

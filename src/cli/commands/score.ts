@@ -1,12 +1,186 @@
-// PLACEHOLDER: the owning stage replaces this file with the real command.
-import type { Command } from "../command.js";
+/**
+ * `alpacare score`: win rates (with interval, standard error, unparsed count, flip and tie rates) from verdict files
+ * in this workbench's format, AlpaCare's upstream comparison files, or AlpacaEval annotations.
+ */
+import { basename, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { projectRoot } from "../../core/index.js";
+import {
+  alpacaEvalWinRate, bootstrapWinRate, loadVerdicts, pairAlpacareComparisonFiles, readAlpacaEvalAnnotations,
+  readAlpacareComparisonFiles, readVerdictFile, reparseVerdicts, unparsedVerdicts, winRateTable, type VerdictParseMode, type ScoringPolicy,
+  type VerdictRecord, type VerdictFilter,
+} from "../../judge/index.js";
+import { UsageError, type Command } from "../command.js";
+
+const help = `alpacare score: win rates from verdicts (the paper's dual-sided metric, plus interval and diagnostics).
+
+Usage:
+  alpacare score [--format native|alpacare|alpaca-eval] [--policy alpacare|fastchat] [--parse alpacare|robust] FILES... [--json]
+  alpacare score --run NAME [--model M] [--test-set T] [--reference R] [--judge J] [--json]
+
+Formats:
+  native       verdict JSONL files written by \`alpacare judge\` (default); with no FILES, every verdict file of --run
+  alpacare     AlpaCare's upstream comparison files <model>_<judge>_reference_first.jsonl / _reference_last.jsonl
+               (paired by name; items aligned by line as upstream's evaulation.py does)
+  alpaca-eval  AlpacaEval annotations.json (generator_1 = baseline, generator_2 = model): win rate =
+               100 x mean(preference - 1), i.e. 100 x (wins + draws/2) / non-null
+Policies: alpacare (default: item = mean of both orders, NaN if either unparsed; win rate = nanmean, the paper's)
+          fastchat (an item is a win/loss only if both orders agree; disagreement = tie)
+Per group (model, test set, reference, judge, template) it prints winRate, n, unparsed, ci95 (bootstrap over items,
+2000 resamples, seed 42), standardError, flipRate, tieRate. For alpaca-eval files flipRate is null (one verdict per
+item) and unparsed counts null preferences.
+
+Flags:
+  --format F        native | alpacare | alpaca-eval (default native)
+  --policy P        alpacare | fastchat (default alpacare)
+  --parse MODE      alpacare (default, upstream's rule) | robust (re-reads the raw text; beyond the paper)
+  --model-name M / --reference R   names for upstream comparison files (default: from file name / model_1)
+  --run NAME        with no FILES: the run whose verdicts to score (default "default")
+  --model, --test-set, --reference, --judge   filter native records
+  --seed N          bootstrap seed (default 42)
+  --unparsed        also list the unparsed verdicts (item, order, raw text)
+  --reparse         native: re-read every stored raw text with the current parsers first (no judge calls)
+  --json            one JSON object (several groups: {"results": [...]})
+
+Examples:
+  alpacare score --run default --model AlpaCare-7b
+  alpacare score --format alpacare data/comparsion/AlpaCare-7b_gpt-3.5-turbo_reference_first.jsonl data/comparsion/AlpaCare-7b_gpt-3.5-turbo_reference_last.jsonl
+  alpacare score --format alpaca-eval results/alpaca-7b/annotations.json --json
+`;
+
+/** One printed/JSON row. */
+interface ScoreRow {
+  source: string;
+  model: string;
+  testSet?: string;
+  reference: string;
+  judge?: string;
+  template?: string;
+  policy: string;
+  parse: string;
+  winRate: number | null;
+  n: number;
+  unparsed: number;
+  ci95: [number | null, number | null];
+  standardError: number | null;
+  flipRate: number | null;
+  tieRate: number | null;
+  unparsedList?: { itemId: string; order: string; raw: string }[];
+}
+
+const nn = (x: number): number | null => (Number.isNaN(x) ? null : x);
+const f = (x: number | null, d = 2) => (x === null ? "n/a" : x.toFixed(d));
+
+function rowsFromRecords(records: VerdictRecord[], source: string, policy: ScoringPolicy, mode: VerdictParseMode, seed: number, listUnparsed: boolean): ScoreRow[] {
+  return winRateTable(records, { policy, mode, seed }).map((r) => {
+    const row: ScoreRow = {
+      source, model: r.model, testSet: r.testSet, reference: r.reference, judge: r.judge, template: r.template, policy, parse: mode,
+      winRate: nn(r.winRate), n: r.n, unparsed: r.unparsed, ci95: [nn(r.ci95[0]), nn(r.ci95[1])], standardError: nn(r.standardError),
+      flipRate: nn(r.flipRate), tieRate: nn(r.tieRate),
+    };
+    if (listUnparsed) {
+      const group = records.filter((x) => x.model === r.model && x.testSet === r.testSet && x.reference === r.reference && x.judge.model === r.judge && x.template.hash === r.templateHash);
+      row.unparsedList = unparsedVerdicts(group, mode);
+    }
+    return row;
+  });
+}
 
 const command: Command = {
-  summary: "(not built yet)",
-  help: "alpacare score: not built yet.",
-  async run() {
-    process.stderr.write("alpacare score: not built yet\n");
-    return 1;
+  summary: "Win rate, bootstrap CI, unparsed count, flip and tie rates from verdict / upstream / AlpacaEval files",
+  help,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: "string" },
+        policy: { type: "string" },
+        parse: { type: "string" },
+        "model-name": { type: "string" },
+        run: { type: "string" },
+        model: { type: "string" },
+        "test-set": { type: "string" },
+        reference: { type: "string" },
+        judge: { type: "string" },
+        seed: { type: "string" },
+        unparsed: { type: "boolean" },
+        reparse: { type: "boolean" },
+        json: { type: "boolean" },
+      },
+    });
+    const format = values.format ?? "native";
+    if (!["native", "alpacare", "alpaca-eval"].includes(format)) throw new UsageError("--format: native, alpacare or alpaca-eval");
+    const policy = (values.policy ?? "alpacare") as ScoringPolicy;
+    if (policy !== "alpacare" && policy !== "fastchat") throw new UsageError("--policy: alpacare or fastchat");
+    const mode = (values.parse ?? "alpacare") as VerdictParseMode;
+    if (mode !== "alpacare" && mode !== "robust") throw new UsageError("--parse: alpacare or robust");
+    const seed = values.seed === undefined ? 42 : Number(values.seed);
+    if (!Number.isInteger(seed)) throw new UsageError("--seed: an integer");
+    const listUnparsed = values.unparsed === true;
+    const rows: ScoreRow[] = [];
+
+    if (format === "native") {
+      if (positionals.length === 0) {
+        const filter: VerdictFilter = { model: values.model, testSet: values["test-set"], reference: values.reference, judge: values.judge };
+        const run = values.run ?? "default";
+        const loaded = loadVerdicts(run, filter);
+        const recs = values.reparse ? reparseVerdicts(loaded) : loaded;
+        if (recs.length === 0) throw new UsageError(`no verdicts in run ${JSON.stringify(run)} matching the filters (give FILES, or run \`alpacare judge\` first)`);
+        rows.push(...rowsFromRecords(recs, `run ${run}`, policy, mode, seed, listUnparsed));
+      } else {
+        for (const file of positionals) {
+          const read = values.reparse ? reparseVerdicts(readVerdictFile(file)) : readVerdictFile(file);
+          const recs = read.filter((r) =>
+            (!values.model || r.model === values.model) && (!values["test-set"] || r.testSet === values["test-set"]) &&
+            (!values.reference || r.reference === values.reference) && (!values.judge || r.judge.model === values.judge));
+          rows.push(...rowsFromRecords(recs, relative(projectRoot, file) || file, policy, mode, seed, listUnparsed));
+        }
+      }
+    } else if (format === "alpacare") {
+      if (positionals.length === 0) throw new UsageError("--format alpacare needs the comparison FILES");
+      for (const files of pairAlpacareComparisonFiles(positionals)) {
+        const recs = readAlpacareComparisonFiles(files, { model: values["model-name"], reference: values.reference });
+        const name = basename((files.referenceFirst ?? files.referenceLast)!).replace(/_reference_(first|last)\.jsonl$/, "");
+        rows.push(...rowsFromRecords(recs, name, policy, mode, seed, listUnparsed));
+      }
+    } else {
+      if (positionals.length === 0) throw new UsageError("--format alpaca-eval needs annotations.json FILES");
+      for (const file of positionals) {
+        const ann = readAlpacaEvalAnnotations(file);
+        const groups = new Map<string, typeof ann>();
+        for (const a of ann) {
+          const k = `${a.generator_2}\u0000${a.generator_1}\u0000${a.annotator ?? ""}`;
+          groups.set(k, [...(groups.get(k) ?? []), a]);
+        }
+        for (const [k, g] of groups) {
+          const [model, reference, annotator] = k.split("\u0000");
+          const prefs = g.map((a) => a.preference);
+          const w = alpacaEvalWinRate(prefs);
+          const vals = prefs.filter((p): p is number => typeof p === "number" && !Number.isNaN(p)).map((p) => (p === 0 ? 1.5 : p)).filter((p) => p >= 1 && p <= 2).map((p) => p - 1);
+          const ci = bootstrapWinRate(vals, { seed }).ci;
+          rows.push({
+            source: relative(projectRoot, file) || file, model: model!, reference: reference!, judge: annotator || undefined, policy: "alpaca-eval", parse: "n/a",
+            winRate: nn(w.winRate), n: w.nTotal, unparsed: w.nMissing, ci95: [nn(ci[0]), nn(ci[1])], standardError: nn(w.standardError),
+            flipRate: null, tieRate: w.nTotal ? w.nDraws / w.nTotal : null,
+          });
+        }
+      }
+    }
+
+    if (values.json) {
+      process.stdout.write(JSON.stringify(rows.length === 1 ? rows[0] : { results: rows }, null, 2) + "\n");
+      return 0;
+    }
+    for (const r of rows) {
+      process.stdout.write(
+        `${r.model} vs ${r.reference}${r.testSet ? ` on ${r.testSet}` : ""}${r.judge ? `, judge ${r.judge}` : ""}${r.template ? ` (${r.template})` : ""}  [${r.source}]\n` +
+          `  winRate ${f(r.winRate)}%  ci95 [${f(r.ci95[0])}, ${f(r.ci95[1])}]  standardError ${f(r.standardError)}  n ${r.n}  unparsed ${r.unparsed}  ` +
+          `flipRate ${f(r.flipRate, 3)}  tieRate ${f(r.tieRate, 3)}  (policy ${r.policy}, parse ${r.parse})\n`,
+      );
+      for (const u of r.unparsedList ?? []) process.stdout.write(`    unparsed ${u.itemId} ${u.order}: ${JSON.stringify(u.raw)}\n`);
+    }
+    return 0;
   },
 };
 export default command;

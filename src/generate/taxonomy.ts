@@ -1,0 +1,124 @@
+/**
+ * Taxonomy statistics of a task set (generated, seed, or MedInstruct-52k): counts of views, types and topics after
+ * the label normalisation of notebook 01 (`normaliseTaskLabels`), top-N coverage (the paper: the top-20 views cover
+ * 55% and the top-20 types 97% of its generated set), the difficulty distribution, and Plotly sunbursts like the
+ * paper's statistics figures.
+ */
+import { countLabels, normaliseTaskLabels, topLabels, type LabelCount, type TaskLabelMergeRow, type TaskLabelOptions } from "../data/index.js";
+
+/** A task with taxonomy fields (difficulty optional: MedInstruct-52k has none). */
+export interface TaxonomyTask {
+  topic: string;
+  view: string;
+  type: string;
+  difficulty?: string | number;
+}
+
+/** Statistics of one field. */
+export interface FieldStats {
+  /** Distinct labels after normalisation. */
+  distinct: number;
+  /** Distinct spellings before normalisation. */
+  distinctRaw: number;
+  /** All labels, largest first. */
+  counts: LabelCount[];
+  /** The top N, the rest as "Other". */
+  top: LabelCount[];
+  /** Share of tasks covered by the top N (0..1). */
+  topCoverage: number;
+}
+
+/** Taxonomy statistics of a task set. */
+export interface TaxonomyStats {
+  tasks: number;
+  topN: number;
+  view: FieldStats;
+  type: FieldStats;
+  topic: FieldStats;
+  /** Difficulty 1..5 (other values as written), largest first. */
+  difficulty: LabelCount[];
+  /** The label merges that were applied. */
+  mapping: TaskLabelMergeRow[];
+}
+
+/** Compute {@link TaxonomyStats} (`top` default 20, labels normalised unless `labels.enabled` is false). */
+export function taxonomyStats(tasks: readonly TaxonomyTask[], options: { top?: number; labels?: TaskLabelOptions } = {}): TaxonomyStats {
+  const topN = options.top ?? 20;
+  const safe = tasks.map((t) => ({ topic: t.topic ?? "", view: t.view ?? "", type: t.type ?? "" }));
+  const { tasks: norm, mapping } = normaliseTaskLabels(safe, options.labels);
+  const field = (f: "view" | "type" | "topic"): FieldStats => {
+    const counts = countLabels(norm.map((t) => t[f] || "(none)"));
+    const head = counts.slice(0, topN).reduce((s, c) => s + c.count, 0);
+    return {
+      distinct: counts.length,
+      distinctRaw: new Set(safe.map((t) => t[f])).size,
+      counts,
+      top: topLabels(counts, topN),
+      topCoverage: tasks.length ? head / tasks.length : 0,
+    };
+  };
+  return {
+    tasks: tasks.length,
+    topN,
+    view: field("view"),
+    type: field("type"),
+    topic: field("topic"),
+    difficulty: countLabels(tasks.filter((t) => t.difficulty !== undefined && t.difficulty !== "").map((t) => String(t.difficulty))).sort((a, b) => a.label.localeCompare(b.label)),
+    mapping,
+  };
+}
+
+/** A Plotly figure as plain data. */
+export interface PlotlyFigureData {
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+}
+
+/**
+ * A sunburst of one field's top-N labels (the rest as "Other"), like the paper's view/type/topic statistics: the
+ * centre is the field, each wedge a label sized by its count, with its share.
+ */
+export function taxonomySunburst(counts: readonly LabelCount[], title: string, centre = title): PlotlyFigureData {
+  const total = counts.reduce((s, c) => s + c.count, 0);
+  return {
+    data: [
+      {
+        type: "sunburst",
+        labels: [centre, ...counts.map((c) => c.label)],
+        parents: ["", ...counts.map(() => centre)],
+        values: [total, ...counts.map((c) => c.count)],
+        branchvalues: "total",
+        textinfo: "label+percent root",
+        insidetextorientation: "radial",
+      },
+    ],
+    layout: { title: { text: title }, width: 640, height: 640, margin: { t: 50, l: 10, r: 10, b: 10 } },
+  };
+}
+
+/** A two-level sunburst: `outer` labels inside each `inner` label (e.g. type within view), top N of each. */
+export function taxonomySunburst2(tasks: readonly TaxonomyTask[], inner: "view" | "type" | "topic", outer: "view" | "type" | "topic", title: string, top = 20, topOuter = 4): PlotlyFigureData {
+  const { tasks: norm } = normaliseTaskLabels(tasks.map((t) => ({ topic: t.topic ?? "", view: t.view ?? "", type: t.type ?? "" })));
+  const innerTop = countLabels(norm.map((t) => t[inner] || "(none)")).slice(0, top);
+  const ids: string[] = [];
+  const labels: string[] = [];
+  const parents: string[] = [];
+  const values: number[] = [];
+  for (const c of innerTop) {
+    ids.push(c.label);
+    labels.push(c.label);
+    parents.push("");
+    values.push(c.count);
+    const sub = countLabels(norm.filter((t) => (t[inner] || "(none)") === c.label).map((t) => t[outer] || "(none)"));
+    for (const s of topLabels(sub, topOuter)) {
+      ids.push(`${c.label}/${s.label}`);
+      labels.push(s.label);
+      parents.push(c.label);
+      values.push(s.count);
+    }
+  }
+  return {
+    data: [{ type: "sunburst", ids, labels, parents, values, branchvalues: "total", insidetextorientation: "radial" }],
+    layout: { title: { text: title }, width: 700, height: 700, margin: { t: 50, l: 10, r: 10, b: 10 } },
+  };
+}

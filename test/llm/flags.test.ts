@@ -1,0 +1,116 @@
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { describe, it } from "node:test";
+import { engineOptionsFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, parseBudget, requestBaseFromFlags } from "../../src/cli/llm-flags.js";
+import { UsageError } from "../../src/cli/command.js";
+import { spawnSync } from "node:child_process";
+import { projectRoot } from "../../src/core/index.js";
+import { LlmCache, notebookProgress } from "../../src/llm/index.js";
+import { tempDir } from "./helpers.js";
+
+const parse = (args: string[]) =>
+  parseArgs({ args, options: { ...llmParseOptions(), ...llmParseOptions("judge") }, strict: true }).values as Record<string, unknown>;
+
+describe("LLM CLI flags", () => {
+  it("parses budgets in dollars and tokens", () => {
+    assert.deepEqual(parseBudget("5usd"), { usd: 5 });
+    assert.deepEqual(parseBudget("$2.5"), { usd: 2.5 });
+    assert.deepEqual(parseBudget("200000tokens"), { tokens: 200000 });
+    assert.deepEqual(parseBudget("1.5M tokens"), { tokens: 1500000 });
+    assert.throws(() => parseBudget("lots"), UsageError);
+  });
+
+  it("reads the plain and --judge- flags separately; --dry-run and --run are shared", () => {
+    const v = parse(["--model", "gpt-4", "--concurrency", "4", "--judge-model", "claude-2.1", "--judge-rpm", "50", "--dry-run", "--run", "exp1", "--no-cache", "--budget", "3usd"]);
+    const f = llmFlags(v);
+    assert.equal(f.concurrency, 4);
+    assert.equal(f.cache, false);
+    assert.deepEqual(f.budget, { usd: 3 });
+    assert.equal(f.run, "exp1");
+    const j = llmFlags(v, "judge");
+    assert.equal(j.rpm, 50);
+    assert.equal(j.cache, true);
+    assert.equal(j.dryRun, true);
+    assert.deepEqual(requestBaseFromFlags(v), { provider: "openai", model: "gpt-4" });
+    assert.deepEqual(requestBaseFromFlags(v, "judge"), { provider: "anthropic", model: "claude-2.1" });
+    const o = engineOptionsFromFlags(v);
+    assert.equal(o.cache, false);
+    assert.equal(o.dryRun, true);
+    assert.equal(o.handleSigint, true);
+  });
+
+  it("openai-compatible needs a base URL; a base URL implies openai-compatible; bad values are usage errors", () => {
+    assert.deepEqual(requestBaseFromFlags(parse(["--model", "alpacare-7b", "--base-url", "http://localhost:8000/v1"])), {
+      provider: "openai-compatible", model: "alpacare-7b", baseURL: "http://localhost:8000/v1",
+    });
+    assert.throws(() => requestBaseFromFlags(parse(["--provider", "openai-compatible", "--model", "m"])), UsageError);
+    assert.throws(() => requestBaseFromFlags(parse(["--provider", "openai"])), UsageError);
+    assert.throws(() => llmFlags(parse(["--provider", "bard"])), UsageError);
+    assert.throws(() => llmFlags(parse(["--concurrency", "0"])), UsageError);
+    assert.throws(() => llmFlags(parse(["--api-key-env", "sk-abc123-looks-like-a-key"])), UsageError);
+    assert.throws(() => requestBaseFromFlags(parse(["--model", "mystery"])), UsageError);
+  });
+
+  it("names the key variable for the provider", () => {
+    const o = engineOptionsFromFlags(parse(["--provider", "anthropic", "--model", "claude-2", "--api-key-env", "LAB_CLAUDE_KEY"]));
+    assert.deepEqual(o.apiKeyEnv, { anthropic: "LAB_CLAUDE_KEY" });
+  });
+
+  it("no provider and no model: the embedded local default", () => {
+    const saved = process.env.ALPACARE_MODEL;
+    process.env.ALPACARE_MODEL = join(process.cwd(), "package.json"); // any existing file stands in for a GGUF
+    try {
+      assert.equal(requestBaseFromFlags(parse([])).provider, "local");
+    } finally {
+      if (saved === undefined) delete process.env.ALPACARE_MODEL;
+      else process.env.ALPACARE_MODEL = saved;
+    }
+  });
+
+  it("help lists every flag, prefixed for the judge", () => {
+    for (const flag of ["--provider", "--model", "--base-url", "--concurrency", "--rpm", "--budget", "--dry-run", "--no-cache", "--run", "--batch"]) assert.ok(llmFlagsHelp().includes(flag), flag);
+    assert.ok(llmFlagsHelp("judge").includes("--judge-provider"));
+    assert.ok(!llmFlagsHelp("judge").includes("--judge-dry-run"));
+  });
+});
+
+describe("alpacare cache", () => {
+  it("stats (text and --json) and clear --yes", () => {
+    const { dir, cleanup } = tempDir();
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", join(projectRoot, "src", "cli", "main.ts"), "cache", ...args], {
+        cwd: projectRoot, env: { ...process.env, ALPACARE_CACHE_DIR: dir }, encoding: "utf8",
+      });
+    try {
+      const c = new LlmCache(dir);
+      c.put({ k: "a", p: "openai", m: "gpt-4", text: "x", finish: "stop", usage: { inputTokens: 1000, outputTokens: 500 }, ms: 1, at: "t" });
+      c.close();
+      const js = cli("stats", "--json");
+      assert.equal(js.status, 0, js.stderr);
+      const j = JSON.parse(js.stdout);
+      assert.equal(j.records, 1);
+      assert.ok(Math.abs(j.usdValue - (1000 * 30 + 500 * 60) / 1e6) < 1e-9);
+      assert.match(cli("stats").stdout, /records: 1/);
+      assert.equal(cli("clear").status, 2, "needs --yes");
+      assert.equal(cli("clear", "--yes").status, 0);
+      assert.equal(new LlmCache(dir).size, 0);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe("notebookProgress", () => {
+  it("renders HTML into one display, throttled, always drawing the final state", () => {
+    const html: string[] = [];
+    const onProgress = notebookProgress({ html: (s) => html.push(s) }, 10_000);
+    const p = { label: "judge <x>", done: 1, total: 3, calls: 1, cacheHits: 0, failures: 0, retries: 0, tokens: 10, usd: 0.01, elapsedMs: 5, ratePerSec: 1, line: "" };
+    onProgress(p);
+    onProgress({ ...p, done: 2 });
+    onProgress({ ...p, done: 3 });
+    assert.equal(html.length, 2);
+    assert.match(html[1]!, /3\/3/);
+    assert.match(html[0]!, /judge &lt;x&gt;/);
+  });
+});
