@@ -23,7 +23,7 @@ export interface NearestNeighbourOptions {
   pool?: readonly string[];
   /** Also return the k most similar items per item (self-instruct keeps 10). Default 0. */
   topK?: number;
-  /** Threads; default: all cores (`os.availableParallelism()`) from 2,000 items up, else 1. */
+  /** Threads; default: all cores (`os.availableParallelism()`) from 2,000 input items up, else 1. */
   threads?: number;
   /** Called as units are searched (`done` of `total`). */
   onProgress?: (done: number, total: number) => void;
@@ -48,7 +48,9 @@ export interface NearestNeighbours {
     /** Pairs whose LCS was actually computed. */
     pairsScored: number;
     threads: number;
+    /** Wall seconds in all; of which tokenizing, interning and indexing. */
     seconds: number;
+    prepareSeconds: number;
   };
 }
 
@@ -88,21 +90,21 @@ export async function nearestNeighbours(texts: readonly string[], options: Neare
   const all = P > 0 ? [...pool, ...texts] : (texts as string[]);
   const { ids, vocabSize } = internTexts(all, options.stem ?? false);
 
+  const threads = Math.max(1, Math.min(options.threads ?? (N >= 2000 ? availableParallelism() : 1), 64));
+  // Typed arrays go on SharedArrayBuffers when worker threads will read them (no copies).
+  const c = packCorpus(ids, vocabSize, threads > 1);
   // Units worth searching: non-empty, holding an input item, and (in max mode) not already settled at 1 by an
   // identical copy.
-  const probe = packCorpus(ids, vocabSize, false);
   const todoList: number[] = [];
-  for (let u = 0; u < probe.units; u++) {
-    const m = probe.seqOff[u + 1]! - probe.seqOff[u]!;
+  for (let u = 0; u < c.units; u++) {
+    const m = c.seqOff[u + 1]! - c.seqOff[u]!;
     if (m === 0) continue;
-    const size = probe.memberOff[u + 1]! - probe.memberOff[u]!;
-    const hasInput = probe.members[probe.memberOff[u + 1]! - 1]! >= P;
+    const size = c.memberOff[u + 1]! - c.memberOff[u]!;
+    const hasInput = c.members[c.memberOff[u + 1]! - 1]! >= P;
     if (!hasInput) continue;
     if (k <= 1 && size > 1) continue;
     todoList.push(u);
   }
-  const threads = Math.max(1, Math.min(options.threads ?? (todoList.length >= 2000 ? availableParallelism() : 1), 64));
-  const c = threads > 1 ? packCorpus(ids, vocabSize, true) : probe;
   const shared: AllPairsShared = {
     corpus: {
       units: c.units,
@@ -136,6 +138,7 @@ export async function nearestNeighbours(texts: readonly string[], options: Neare
     }
   };
 
+  const tSearch = performance.now();
   let scored = 0;
   if (threads === 1) {
     scored = runChunks(shared, onMessage);
@@ -223,6 +226,7 @@ export async function nearestNeighbours(texts: readonly string[], options: Neare
       pairsScored: scored,
       threads,
       seconds: (performance.now() - t0) / 1000,
+      prepareSeconds: (tSearch - t0) / 1000,
     },
   };
 }

@@ -9,9 +9,8 @@
  * top-k (self-instruct's audit trail of the 10 most similar).
  */
 import { internTexts, type PackedCorpus } from "./corpus.js";
-import { EPS, Searcher, TopK, overlapBelow } from "./search.js";
+import { Searcher, TopK } from "./search.js";
 import { nearestNeighbours, type DedupNeighbour, type NearestNeighbourOptions } from "./allpairs.js";
-import { rougeLFromLcs } from "../text/index.js";
 
 /** Which filtering rule: the paper's post-hoc all-pairs filter, or self-instruct's incremental one. */
 export type DedupPolicy = "all-pairs" | "incremental";
@@ -137,44 +136,7 @@ export function dedupIncremental(texts: readonly string[], options: DedupOptions
     const e = P + i;
     const s0 = seqOff[e]!;
     const s1 = seqOff[e + 1]!;
-    const m = s1 - s0;
-    top.reset();
-    if (m > 0) {
-      searcher.prepare(s0, s1);
-      const stamp = searcher.nextStamp();
-      let thr = 0;
-      let done = 0;
-      let j = s0;
-      while (j < s1) {
-        const t = bag[j]!;
-        let mult = 1;
-        while (j + mult < s1 && bag[j + mult] === t) mult++;
-        let tt = thr - EPS;
-        if (done > 0 && tt > 0 && (2 * (m - done)) / (2 * m - done) < tt) break;
-        const list = postings[t]!;
-        for (let q = 0; q < list.length; q++) {
-          const v = list[q]!;
-          if (!searcher.markSeen(v, stamp)) continue;
-          const vs = seqOff[v]!;
-          const ve = seqOff[v + 1]!;
-          const n = ve - vs;
-          tt = thr - EPS;
-          if (tt > 0) {
-            if ((2 * Math.min(m, n)) / (m + n) < tt) continue;
-            // every visited entry is marked seen, so v holds none of u's first `done` tokens
-            if ((2 * Math.min(m - done, n)) / (m + n) < tt) continue;
-            if (overlapBelow(bag, s0, s1, vs, ve, (tt * (m + n)) / 2)) continue;
-          }
-          const f = rougeLFromLcs(searcher.lcs(vs, ve), m, n);
-          scored++;
-          top.push(f, v);
-          thr = top.threshold();
-        }
-        done += mult;
-        j += mult;
-      }
-      searcher.clear(s0, s1);
-    }
+    scored += searcher.searchPostings(s0, s1, postings, top);
     let best = 0;
     let nearest: DedupNeighbour | null = null;
     if (top.size > 0 && top.scores[0]! > 0) {

@@ -16,3 +16,4 @@ export {
 export { nearestNeighbours, type DedupNeighbour, type NearestNeighbourOptions, type NearestNeighbours } from "./allpairs.js";
 export { dedupBruteForce } from "./brute.js";
 export { readDedupTexts } from "./input.js";
+export { RougeLIndex, type RougeLIndexOptions, type RougeLQueryResult } from "./stream.js";

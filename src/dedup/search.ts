@@ -67,12 +67,12 @@ export class TopK {
 
 /** Per-thread scratch space for searches over one corpus. */
 export class Searcher {
-  readonly c: PackedCorpus;
-  private readonly seen: Int32Array;
+  c: PackedCorpus;
+  private seen: Int32Array;
   private stamp = 0;
   // match masks of the unit being searched: one word per token when m <= 32, else `words` per local slot
-  private readonly pm: Int32Array;
-  private readonly slot: Int32Array;
+  private pm: Int32Array;
+  private slot: Int32Array;
   private pmMulti = new Int32Array(0);
   private vMulti = new Int32Array(0);
   /** Pairs whose LCS was computed. */
@@ -173,6 +173,73 @@ export class Searcher {
       zeros += popcount32(bits === 32 ? ~V[w]! : ~V[w]! & ((1 << bits) - 1));
     }
     return zeros;
+  }
+
+  /** Switch to a grown version of the corpus (same data, more units or tokens): scratch arrays grow to fit. */
+  setCorpus(c: PackedCorpus): void {
+    this.c = c;
+    if (this.seen.length < c.units) {
+      const s = new Int32Array(c.units);
+      s.set(this.seen);
+      this.seen = s;
+    }
+    if (this.pm.length < c.vocabSize) {
+      const pm = new Int32Array(c.vocabSize);
+      pm.set(this.pm);
+      this.pm = pm;
+      const slot = new Int32Array(c.vocabSize).fill(-1);
+      slot.set(this.slot);
+      this.slot = slot;
+    }
+  }
+
+  /**
+   * Exact top-k of the token range [s0, s1) (text order in `seq`, sorted in `bag`) among the entries of growable
+   * posting lists (the incremental policy's index: pool plus kept items). Keys are entry ids. Every visited entry is
+   * marked seen, so an entry first met at u's token k shares none of u's first k tokens. Returns pairs scored.
+   */
+  searchPostings(s0: number, s1: number, postings: readonly (readonly number[])[], top: TopK): number {
+    const { seqOff, bag } = this.c;
+    const m = s1 - s0;
+    top.reset();
+    if (m === 0) return 0;
+    this.prepare(s0, s1);
+    const stamp = this.nextStamp();
+    let scored = 0;
+    let thr = 0;
+    let done = 0;
+    let j = s0;
+    while (j < s1) {
+      const t = bag[j]!;
+      let mult = 1;
+      while (j + mult < s1 && bag[j + mult] === t) mult++;
+      let tt = thr - EPS;
+      if (done > 0 && tt > 0 && (2 * (m - done)) / (2 * m - done) < tt) break;
+      const list = postings[t];
+      if (list !== undefined)
+        for (let q = 0; q < list.length; q++) {
+          const v = list[q]!;
+          if (!this.markSeen(v, stamp)) continue;
+          const vs = seqOff[v]!;
+          const ve = seqOff[v + 1]!;
+          const n = ve - vs;
+          tt = thr - EPS;
+          if (tt > 0) {
+            if ((2 * Math.min(m, n)) / (m + n) < tt) continue;
+            if ((2 * Math.min(m - done, n)) / (m + n) < tt) continue;
+            if (overlapBelow(bag, s0, s1, vs, ve, (tt * (m + n)) / 2)) continue;
+          }
+          const f = rougeLFromLcs(this.lcs(vs, ve), m, n);
+          scored++;
+          top.push(f, v);
+          thr = top.threshold();
+        }
+      done += mult;
+      j += mult;
+    }
+    this.clear(s0, s1);
+    this.scored += scored;
+    return scored;
   }
 
   /** Mark unit v seen in the search with `stamp`; false when it already was. */

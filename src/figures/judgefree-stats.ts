@@ -68,7 +68,7 @@ export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>, options:
       }
       pValue = hits / total;
     } else {
-      const rand = seededUniform(options.seed ?? 1);
+      const rand = seededUniformRandom(options.seed ?? 1);
       let hits = 0;
       for (let k = 0; k < perms; k++) {
         const p = shuffle(ys, rand);
@@ -100,7 +100,7 @@ function* permutations<T>(xs: T[]): Generator<T[]> {
 }
 
 /** A seeded uniform [0, 1) generator (mulberry32): samples and permutations are reproducible. */
-export function seededUniform(seed: number): () => number {
+export function seededUniformRandom(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -121,9 +121,9 @@ function shuffle<T>(xs: readonly T[], rand: () => number): T[] {
 }
 
 /** `k` distinct indices of `0..n-1`, sorted, drawn with a seeded generator (all of them when k >= n). */
-export function sampleIndices(n: number, k: number, seed = 1): number[] {
+export function seededSampleIndices(n: number, k: number, seed = 1): number[] {
   if (k >= n) return Array.from({ length: n }, (_, i) => i);
-  const rand = seededUniform(seed);
+  const rand = seededUniformRandom(seed);
   const idx = Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(rand() * (n - i));
@@ -133,7 +133,7 @@ export function sampleIndices(n: number, k: number, seed = 1): number[] {
 }
 
 /** Pearson's correlation coefficient; NaN when fewer than 2 points or a side is constant. */
-export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+export function pearsonCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
   if (n < 2 || y.length !== n) return NaN;
   let mx = 0;
@@ -167,7 +167,7 @@ export interface LinearFit {
 }
 
 /** Fit y = a + b x by least squares. */
-export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
+export function leastSquaresLine(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
   const n = x.length;
   if (n < 2 || y.length !== n) return { n, slope: NaN, intercept: NaN, r2: NaN };
   let mx = 0;
@@ -193,7 +193,7 @@ export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit
 }
 
 /** Mean of finite values; NaN when there are none. */
-export function finiteMean(xs: ArrayLike<number>): number {
+export function meanOfFinite(xs: ArrayLike<number>): number {
   let s = 0;
   let k = 0;
   for (let i = 0; i < xs.length; i++) {
@@ -207,7 +207,7 @@ export function finiteMean(xs: ArrayLike<number>): number {
 }
 
 /** Median of finite values; NaN when there are none. */
-export function finiteMedian(xs: ArrayLike<number>): number {
+export function medianOfFinite(xs: ArrayLike<number>): number {
   const a = Array.from(xs).filter(Number.isFinite).sort((p, q) => p - q);
   if (!a.length) return NaN;
   const h = a.length >> 1;

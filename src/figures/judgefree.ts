@@ -21,7 +21,7 @@ import {
 } from "./paper-spec.js";
 import type { FigureItem } from "./export.js";
 import type { PaperPlot, ReportedWinRate } from "./paper.js";
-import { finiteMean, finiteMedian, kendallTauB, linearFit, pearson, sampleIndices, type KendallOptions } from "./judgefree-stats.js";
+import { meanOfFinite, medianOfFinite, kendallTauB, leastSquaresLine, pearsonCorrelation, seededSampleIndices, type KendallOptions } from "./judgefree-stats.js";
 
 /** Where the judge-free analyses read answers from (the data stage's loaders by default; tests inject their own). */
 export interface AnswerSource {
@@ -63,7 +63,7 @@ export function answerWordCount(text: string): number {
 }
 
 /** Output length of one model (or reference) on one test set. */
-export interface OutputLengthRow {
+export type OutputLengthRow = {
   /** Upstream model folder, or the reference name when `kind` is "reference". */
   model: string;
   kind: "model" | "reference";
@@ -82,7 +82,7 @@ export interface OutputLengthRow {
   status: "ok" | "missing";
   /** Why the cell is missing (the loader's message). */
   reason?: string;
-}
+};
 
 function modelMeta(model: string): Pick<OutputLengthRow, "modelName" | "backbone" | "size"> {
   const p = paperModel(model);
@@ -100,9 +100,9 @@ function lengthRow(model: string, kind: OutputLengthRow["kind"], testSet: PaperT
       ...meta,
       testSet,
       n: answers.length,
-      meanWords: round(finiteMean(words), 1),
-      medianWords: finiteMedian(words),
-      meanChars: round(finiteMean(answers.map((a) => a.length)), 1),
+      meanWords: round(meanOfFinite(words), 1),
+      medianWords: medianOfFinite(words),
+      meanChars: round(meanOfFinite(answers.map((a) => a.length)), 1),
       empty: words.filter((w) => w === 0).length,
       status: "ok",
     };
@@ -143,7 +143,7 @@ export interface RougeToReferenceOptions extends JudgeFreeOptions {
 }
 
 /** Mean Rouge-L F of a model's answers against a reference's answers to the same items. */
-export interface RougeToReferenceRow {
+export type RougeToReferenceRow = {
   model: string;
   modelName: string;
   backbone: string;
@@ -158,7 +158,7 @@ export interface RougeToReferenceRow {
   total: number;
   status: "ok" | "missing";
   reason?: string;
-}
+};
 
 /**
  * Rouge-L (F-measure, rouge_score's tokenizer, no stemmer) of each model's answer to each reference's answer on
@@ -202,14 +202,14 @@ export function rougeLToReferences(source: AnswerSource, options: RougeToReferen
         const modelTexts: string[] = answers;
         const refTexts: string[] = refs;
         const common = Math.min(modelTexts.length, refTexts.length);
-        const idx = sampleIndices(common, sample, options.seed ?? 1);
+        const idx = seededSampleIndices(common, sample, options.seed ?? 1);
         const scores = idx.map((i) => rougeL(refTexts[i]!, modelTexts[i]!));
         rows.push({
           model,
           ...meta,
           testSet,
           reference,
-          meanRougeL: round(finiteMean(scores), 4),
+          meanRougeL: round(meanOfFinite(scores), 4),
           n: idx.length,
           total: common,
           status: "ok",
@@ -274,9 +274,9 @@ export function measuresVsWinRates(
   const modelWords = (model: string, testSet: PaperTestSet) => lengths.find((l) => l.kind === "model" && l.model === model && l.testSet === testSet)?.meanWords ?? null;
   const refWords = (ref: PaperReference, testSet: PaperTestSet) => lengths.find((l) => l.kind === "reference" && l.model === ref && l.testSet === testSet)?.meanWords ?? null;
   const finish = (measure: MeasureVsWinRate["measure"], testSet: PaperTestSet, reference: PaperReference | "all", used: string[], xs: number[], ys: number[], missing: { model: string; reason: string }[]) => {
-    const fit = linearFit(xs, ys);
+    const fit = leastSquaresLine(xs, ys);
     const k = kendallTauB(xs, ys, options);
-    out.push({ measure, testSet, reference, models: used, x: xs, y: ys, missing, fit: { slope: fit.slope, intercept: fit.intercept, r2: fit.r2 }, pearson: pearson(xs, ys), kendall: { tau: k.tau, pValue: k.pValue, n: k.n } });
+    out.push({ measure, testSet, reference, models: used, x: xs, y: ys, missing, fit: { slope: fit.slope, intercept: fit.intercept, r2: fit.r2 }, pearson: pearsonCorrelation(xs, ys), kendall: { tau: k.tau, pValue: k.pValue, n: k.n } });
   };
   for (const testSet of options.testSets ?? PAPER_TEST_SETS) {
     // Pooled over references: a model's length relative to the reference's answers vs its win rate against it.
@@ -325,7 +325,7 @@ export function measuresVsWinRates(
 }
 
 /** A flat row of the rank-agreement table. */
-export interface RankAgreementRow {
+export type RankAgreementRow = {
   testSet: string;
   reference: string;
   measure: string;
@@ -335,7 +335,7 @@ export interface RankAgreementRow {
   pearson: number | null;
   r2: number | null;
   missing: string;
-}
+};
 
 /** {@link measuresVsWinRates} as flat rows (NaN shown as null) for tables. */
 export function rankAgreementTable(results: readonly MeasureVsWinRate[]): RankAgreementRow[] {
@@ -347,7 +347,7 @@ export function rankAgreementTable(results: readonly MeasureVsWinRate[]): RankAg
     n: r.models.length,
     kendallTau: num(r.kendall.tau, 3),
     pValue: num(r.kendall.pValue, 4),
-    pearson: num(r.pearson, 3),
+    pearson: num(r.pearsonCorrelation, 3),
     r2: num(r.fit.r2, 3),
     missing: r.missing.map((m) => `${m.model} (${m.reason})`).join("; "),
   }));
@@ -552,7 +552,7 @@ export function buildRougeHeatmap(rows: readonly RougeToReferenceRow[]): PaperPl
     ],
     layout: judgeFreeLayout(
       `${BEYOND}: Rouge-L of each model's answers to each reference's answers`,
-      `Mean Rouge-L F (rouge_score tokenizer, no stemmer) over ${ns.length ? `${Math.min(...ns)}-${Math.max(...ns)}` : 0} items per cell (seeded sample, same items for every model). Blank "missing": outputs not mirrored.`,
+      `Mean Rouge-L F (rouge_score tokenizer, no stemmer) over ${!ns.length ? 0 : Math.min(...ns) === Math.max(...ns) ? Math.min(...ns) : `${Math.min(...ns)}-${Math.max(...ns)}`} items per cell (seeded sample, same items for every model). Blank "missing": outputs not mirrored.`,
       { height: 120 + 34 * models.length, margin: { l: 170, r: 20, t: 96, b: 70 }, yaxis: { autorange: "reversed" }, xaxis: { side: "bottom", tickfont: { size: 10 } } },
     ),
   };

@@ -43,7 +43,9 @@ export function judgeSlot(record: Pick<VerdictRecord, "judge">, options: Pick<Re
 function judgeLabel(records: readonly VerdictRecord[]): string {
   const r = records[0]!;
   const versions = [...new Set(records.map((x) => x.judge.modelVersion).filter((v): v is string => !!v))];
-  const model = r.judge.model.length > 48 ? `…${r.judge.model.slice(-46)}` : r.judge.model;
+  // A GGUF path says nothing beyond its file name; long ids are cut from the left.
+  const id = /\.gguf$/i.test(r.judge.model) ? r.judge.model.split(/[\\/]/).pop()! : r.judge.model;
+  const model = id.length > 48 ? `…${id.slice(-46)}` : id;
   return `${r.judge.provider}:${model}${versions.length ? ` (${versions.join(", ")})` : ""}`;
 }
 

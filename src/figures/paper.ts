@@ -47,7 +47,7 @@ export interface ReproducedWinRate {
   ci95?: [number, number];
   /** Items the win rate rests on (both orders parsed, under the policy). */
   n: number;
-  /** Items with at least one unparsed verdict. */
+  /** Verdicts (item, order) that did not parse under the parse mode. */
   unparsed?: number;
   /** Items in the test set (for "n of N"). */
   total?: number;
@@ -200,6 +200,17 @@ export function paperProvenance(spec: PaperFigureSpec, options: PaperPlotOptions
   };
 }
 
+function reproducedItemsText(reps: readonly ReproducedWinRate[]): string {
+  const ns = reps.map((r) => r.n);
+  const totals = uniq(reps.map((r) => r.total).filter((t): t is number => t !== undefined));
+  const unparsed = reps.reduce((a, r) => a + (r.unparsed ?? 0), 0);
+  const lo = Math.min(...ns);
+  const hi = Math.max(...ns);
+  const range = lo === hi ? lo.toLocaleString("en-US") : `${lo.toLocaleString("en-US")}-${hi.toLocaleString("en-US")}`;
+  const of = totals.length ? ` of ${totals.map((t) => t.toLocaleString("en-US")).join("/")}` : "";
+  return `${range} scored items per bar${of}` + (unparsed ? ` · ${unparsed} unparsed verdicts` : "");
+}
+
 /** Provenance of a comparison figure: the judges, prompts, policy and item counts its reproduced bars rest on. */
 export function reproducedProvenance(spec: PaperFigureSpec, rows: readonly PaperComparisonRow[], policy: string, run?: string): FigureProvenance {
   const reps = rows.map((r) => r.reproduced).filter((r): r is ReproducedWinRate => r !== null);
@@ -212,7 +223,7 @@ export function reproducedProvenance(spec: PaperFigureSpec, rows: readonly Paper
     judge: judges.length ? judges.join("; ") : "no verdicts yet",
     prompt: prompts.length ? prompts.join(", ") : "n/a",
     policy,
-    items: filled ? itemsText(reps.map((r) => r.n)) + (reps.some((r) => r.total !== undefined && r.n < r.total) ? " (some cells judged on a subset)" : "") : "0 items",
+    items: filled ? reproducedItemsText(reps) : "0 items",
     notes: cellNotes(spec.cells),
   };
 }
@@ -289,7 +300,7 @@ function baseLayout(spec: PaperFigureSpec, title: string, prov: FigureProvenance
 /** A y range that fits every bar plus its label, rounded up to the next 10 (the paper's axes stop at 60 or 70). */
 function yMaxFor(values: number[]): number {
   const max = Math.max(0, ...values.filter(Number.isFinite));
-  return Math.max(10, Math.ceil((max + 2.5) / 10) * 10);
+  return Math.max(10, Math.ceil((max + 1) / 10) * 10);
 }
 
 function cellsOf(spec: PaperFigureSpec, series: SeriesStyle): BarCell[] {
@@ -397,7 +408,22 @@ export function buildComparisonFigure(spec: PaperFigureSpec, rows: readonly Pape
       const rep = r.reproduced;
       if (!rep) annotations.push(missingMark(barCentre(gi, 2 * si + 1, nTraces, bargap), "no verdicts", "#C00000"));
       else if (!Number.isFinite(rep.winRate)) annotations.push(missingMark(barCentre(gi, 2 * si + 1, nTraces, bargap), "all unparsed", "#C00000"));
-      else values.push(rep.ci95 ? rep.ci95[1] : rep.winRate);
+      else {
+        values.push(rep.ci95 ? rep.ci95[1] : rep.winRate);
+        // The value sits above the interval's whisker, where it cannot collide with it.
+        annotations.push({
+          x: barCentre(gi, 2 * si + 1, nTraces, bargap),
+          y: rep.ci95 && Number.isFinite(rep.ci95[1]) ? Math.max(rep.ci95[1], rep.winRate) : rep.winRate,
+          xref: "x",
+          yref: "y",
+          text: `<b>${rep.winRate.toFixed(1)}</b>`,
+          showarrow: false,
+          yanchor: "bottom",
+          xanchor: "center",
+          yshift: 1,
+          font: { size: 9, color: LABEL_COLOR, family: FONT },
+        });
+      }
     });
     const key = rs.map((r) => ({ model: r.model, modelName: r.modelName, backbone: r.backbone, size: r.size, testSet: r.testSet, reference: r.reference, judge: r.judge }));
     data.push({
@@ -422,9 +448,7 @@ export function buildComparisonFigure(spec: PaperFigureSpec, rows: readonly Pape
       x: spec.groups,
       y: repY,
       text: repY.map((y) => (y === null ? "" : y.toFixed(1))),
-      textposition: "outside",
-      cliponaxis: false,
-      textfont: { size: 9, color: LABEL_COLOR, family: FONT },
+      textposition: "none",
       marker: { color: series.color, line: { color: series.dark, width: 0.5 } },
       error_y: {
         type: "data",
@@ -511,7 +535,7 @@ export function summarizeDifferences(rows: readonly PaperComparisonRow[]): Diffe
 }
 
 /** A flat record of a comparison row for tables (CSV, danfojs): missing values stay empty, never 0. */
-export interface DifferenceTableRow {
+export type DifferenceTableRow = {
   figure: string;
   testSet: string;
   model: string;
@@ -530,7 +554,7 @@ export interface DifferenceTableRow {
   promptHash: string | null;
   policy: string | null;
   status: "compared" | "no verdicts" | "not published" | "all unparsed";
-}
+};
 
 /** The paper-vs-reproduced table: one flat row per bar. */
 export function differenceTable(rows: readonly PaperComparisonRow[]): DifferenceTableRow[] {

@@ -218,7 +218,8 @@ export function parseTasksRobust(completion: string | null | undefined, firstNum
     labels.forEach((l, j) => {
       if (fields[l.label] !== undefined) return; // first occurrence wins
       const end = j + 1 < labels.length ? labels[j + 1]!.at : u.text.length;
-      fields[l.label] = u.text.slice(l.end, end);
+      // "4. Type: Type: Open Q&A": a model that repeats the label the prompt already wrote
+      fields[l.label] = u.text.slice(l.end, end).replace(new RegExp(`^[ \\t*_]*${l.label}[ \\t*_]*:`, "i"), "");
     });
     const repairs: string[] = [];
     if (fields.instruction === undefined) {

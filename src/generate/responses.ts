@@ -206,7 +206,7 @@ export async function generateResponses(options: GenerateResponsesOptions): Prom
   summary.calls = res.calls;
   summary.cacheHits = res.cacheHits;
   summary.usd = res.usd;
-  if (res.estimate) summary.estimate = res.estimate;
+  if (res.estimate && res.stopped === "dry-run") summary.estimate = res.estimate;
   return summary;
 }
 

@@ -339,8 +339,17 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
   const planner = new TaskRequestPlanner(options.seeds, options.requirements, params, config.seed);
   const planned = new Map<number, PlannedTaskRequest>();
   const machinePool = (): MachinePromptTask[] => kept.map((t) => ({ id: t.id, type: t.type, topic: t.topic, view: t.view, difficulty: t.difficulty, instruction: t.instruction, input: t.input }));
-  // `kept` is in request order (committed in order), so the pool before a request is a prefix of it.
-  const poolBefore = (request: number): MachinePromptTask[] => machinePool().filter((_, j) => kept[j]!.request < request);
+  // `kept` is in request order (committed in order), so the pool before a request is a prefix of it; all requests
+  // of a round share it, so it is built once per round.
+  let poolCache: { before: number; pool: MachinePromptTask[] } | undefined;
+  const poolBefore = (request: number): MachinePromptTask[] => {
+    if (poolCache?.before !== request) {
+      let n = 0;
+      while (n < kept.length && kept[n]!.request < request) n++;
+      poolCache = { before: request, pool: machinePool().slice(0, n) };
+    }
+    return poolCache.pool;
+  };
   const planUpTo = (end: number) => {
     while (planner.index < end) {
       const i = planner.index;

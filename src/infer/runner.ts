@@ -129,6 +129,10 @@ export interface InferRunSummary {
   tokensPerSec: number;
   /** Records whose generation hit `maxTokens`. */
   hitMaxTokens: number;
+  /** Items not started because the engine stopped early (budget reached, aborted): rerun to continue. */
+  skipped: number;
+  /** Why the engine stopped early, when it did. */
+  stopped?: "budget" | "aborted" | "dry-run";
 }
 
 /** The settings fields a resume must agree on. */
@@ -278,7 +282,7 @@ export async function inferRun(options: InferRunOptions): Promise<InferRunSummar
   allSettings[testSet] = { ...settings, updatedAt: new Date().toISOString() };
   writeFileAtomic(settingsFile, JSON.stringify(allSettings, null, 2) + "\n");
 
-  const summary: InferRunSummary = { file: rel(file), settingsFile: rel(settingsFile), items: items.length, resumed, generated: 0, failed: 0, errors: [], outputTokens: 0, wallMs: 0, tokensPerSec: 0, hitMaxTokens: 0 };
+  const summary: InferRunSummary = { file: rel(file), settingsFile: rel(settingsFile), items: items.length, resumed, generated: 0, failed: 0, errors: [], outputTokens: 0, wallMs: 0, tokensPerSec: 0, hitMaxTokens: 0, skipped: 0 };
   if (todo.length === 0) return summary;
 
   const engine = options.engine ?? createEngine(options.engineOptions ?? {});
@@ -300,7 +304,7 @@ export async function inferRun(options: InferRunOptions): Promise<InferRunSummar
     },
   });
   try {
-    await engine.runAll(requests, {
+    const result = await engine.runAll(requests, {
       label: `infer ${modelName} ${testSet}`,
       progress: false,
       onResult: (index: number, result: ChatResult | Error) => {
@@ -319,6 +323,8 @@ export async function inferRun(options: InferRunOptions): Promise<InferRunSummar
         options.onRecord?.(record, resumed + summary.generated, items.length);
       },
     });
+    summary.skipped = result.skipped;
+    summary.stopped = result.stopped;
   } finally {
     if (!options.engine) await engine.close();
     summary.wallMs = Date.now() - start;

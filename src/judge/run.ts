@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { appendJsonl, readJson, writeFileAtomic } from "../core/index.js";
-import { loadReferenceSet, loadTestSet, type ReferenceName, type TestSetName } from "../data/index.js";
+import { loadReferenceSet, loadTestSet, publishedModels, type ReferenceName, type TestSetName } from "../data/index.js";
 import { loadAnyModelOutputs } from "../infer/index.js";
 import { createEngine, runBatch, type BatchOptions, type ChatRequest, type ChatResult, type CostEstimate, type Engine, type EngineOptions, type RunSummary } from "../llm/index.js";
 import { parseVerdictAllModes, unparsedVerdicts, type UnparsedVerdict } from "./parse.js";
@@ -132,7 +132,10 @@ export function planJudgeRun(options: JudgeRunOptions): JudgePlan {
   const items = loadTestSet(options.testSet);
   const refSet = loadReferenceSet(options.reference, options.testSet);
   const refById = new Map(refSet.outputs.map((r) => [r.id, r]));
-  const outputs = loadAnyModelOutputs(options.modelName, options.testSet, options.outputsRun, { allowPartial: true });
+  // A published model's outputs by default; any other name is looked up in this run's infer outputs.
+  const isPublished = publishedModels().some((p) => p.model === options.modelName && p.testSets.includes(options.testSet));
+  const outputsRun = options.outputsRun ?? (isPublished ? undefined : run);
+  const outputs = loadAnyModelOutputs(options.modelName, options.testSet, outputsRun, { allowPartial: true });
   const outById = new Map(outputs.map((o) => [String(o.id), o]));
   const judgeName = options.judge.model;
   const file = verdictFilePath(run, { model: options.modelName, testSet: options.testSet, reference: options.reference, judge: judgeName, template: template.name });
@@ -173,11 +176,11 @@ export function planJudgeRun(options: JudgeRunOptions): JudgePlan {
       });
     }
   });
-  const published = options.outputsRun === undefined && outputs.some((o) => o.sourceId !== undefined);
+  const published = outputsRun === undefined;
   return {
     template, file, configFile: file.replace(/\.jsonl$/, ".config.json"), items: considered, planned, done: already, tasks,
     referenceSubstitution: refSet.substitution,
-    outputsSource: published ? `published ${options.modelName}/${options.testSet}` : `run ${options.outputsRun ?? run}`,
+    outputsSource: published ? `published ${options.modelName}/${options.testSet}` : `run ${outputsRun}`,
   };
 }
 
@@ -287,4 +290,34 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunResult
 export function readJudgeConfig(verdictFile: string): Record<string, unknown> | undefined {
   const f = verdictFile.replace(/\.jsonl$/, ".config.json");
   return existsSync(f) ? (JSON.parse(readFileSync(f, "utf8")) as Record<string, unknown>) : undefined;
+}
+
+/** The texts of one judged comparison: what AlpacaEval's annotations and upstream's `prompt` field carry. */
+export interface VerdictTexts {
+  instruction: string;
+  modelOutput: string;
+  referenceOutput: string;
+}
+
+/**
+ * Look up the judged texts (instruction as the judge saw it, model output, reference output) of a group's items,
+ * by item id, from the data and run store (`outputsRun` as in {@link JudgeRunOptions}). Returns undefined when the
+ * group's model, test set or reference cannot be loaded here (e.g. imported upstream files).
+ */
+export function verdictTexts(group: { model: string; testSet: string; reference: string }, options: { run?: string; outputsRun?: string } = {}): ((itemId: string) => VerdictTexts | undefined) | undefined {
+  try {
+    const testSet = group.testSet as TestSetName;
+    const items = new Map(loadTestSet(testSet).map((it) => [it.id, it]));
+    const refs = new Map(loadReferenceSet(group.reference as ReferenceName, testSet).outputs.map((r) => [r.id, r.output]));
+    const isPublished = publishedModels().some((p) => p.model === group.model && p.testSets.includes(testSet));
+    const outs = new Map(loadAnyModelOutputs(group.model, testSet, options.outputsRun ?? (isPublished ? undefined : options.run ?? "default"), { allowPartial: true }).map((o) => [String(o.id), o.response]));
+    return (id) => {
+      const it = items.get(id);
+      const m = outs.get(id);
+      const r = refs.get(id);
+      return it && m !== undefined && r !== undefined ? { instruction: judgedInstruction(testSet, it), modelOutput: m, referenceOutput: r } : undefined;
+    };
+  } catch {
+    return undefined;
+  }
 }

@@ -25,7 +25,11 @@ export interface VerdictScoreOptions {
  */
 export function itemVerdicts(records: readonly VerdictRecord[], mode: VerdictParseMode = "alpacare"): ItemVerdicts[] {
   const byId = new Map<string, ItemVerdicts>();
+  const group = (r: VerdictRecord) => [r.model, r.testSet, r.reference, r.judge.model, r.template.hash].join(" / ");
+  const first = records[0] ? group(records[0]) : "";
   for (const r of records) {
+    // Items are keyed by id alone, so mixing groups would silently pair one model's verdicts with another's.
+    if (group(r) !== first) throw new Error(`verdicts of several groups mixed (${first} and ${group(r)}): score each group (groupVerdicts / winRateTable)`);
     let it = byId.get(r.itemId);
     if (!it) {
       it = { itemId: r.itemId, index: r.index, referenceFirst: undefined, referenceLast: undefined };

@@ -177,7 +177,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
   let localProvider: Promise<Provider> | undefined;
   const inflight = new Map<string, Promise<ChatResult>>();
   const totals: EngineStats = { calls: 0, cacheHits: 0, failures: 0, retries: 0, tokens: { inputTokens: 0, outputTokens: 0 }, usd: 0, usdSaved: 0 };
-  let fatal: Error | undefined;
 
   async function provider(name: ProviderName): Promise<Provider> {
     const injected = options.providers?.[name];
@@ -210,10 +209,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     signal?: AbortSignal;
     budgets: BudgetTracker[];
     onRetry?: () => void;
+    /** Set by the first call of a run whose key was rejected: the run's other calls stop instead of retrying. */
+    fatal?: { error?: Error };
   }
 
   async function call(req: ChatRequest, key: string, ctx: CallContext): Promise<ChatResult> {
-    if (fatal) throw fatal;
+    if (ctx.fatal?.error) throw ctx.fatal.error;
     const signal = anySignal([ctx.signal, options.signal]);
     if (signal?.aborted) throw new LlmAbortError();
     const est = estimateOf(req);
@@ -237,7 +238,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
           if (rpm) await rpm.take(1, signal);
           if (tpm) await tpm.take(est.tokens, signal);
           const attemptCtl = new AbortController();
-          const timer = setTimeout(() => attemptCtl.abort(new LlmRetryableError(`timed out after ${timeoutMs} ms`)), timeoutMs);
+          const where = `${req.provider}${req.baseURL ? ` at ${req.baseURL}` : ""}`;
+          const timer = setTimeout(() => attemptCtl.abort(new LlmRetryableError(`${where}: timed out after ${timeoutMs} ms`)), timeoutMs);
           const onAbort = () => attemptCtl.abort(new LlmAbortError());
           signal?.addEventListener("abort", onAbort, { once: true });
           try {
@@ -256,11 +258,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
             if (signal?.aborted) throw new LlmAbortError();
             // Our own timeout aborted the attempt: whatever the provider threw, it is a timeout.
             if (attemptCtl.signal.aborted && attemptCtl.signal.reason instanceof LlmRetryableError) e = attemptCtl.signal.reason;
-            if (e instanceof LlmAbortError && !signal?.aborted) e = new LlmRetryableError(`${req.provider}: call aborted (timeout after ${timeoutMs} ms)`);
+            if (e instanceof LlmAbortError && !signal?.aborted) e = new LlmRetryableError(`${where}: call aborted (timeout after ${timeoutMs} ms)`);
             if (e instanceof LlmAuthError) {
-              fatal = e;
+              if (ctx.fatal) ctx.fatal.error ??= e;
               throw e;
             }
+            if (ctx.fatal?.error) throw ctx.fatal.error;
             if (!(e instanceof LlmRetryableError) || attempt >= maxRetries) throw e;
             totals.retries++;
             ctx.onRetry?.();
@@ -324,7 +327,20 @@ export function createEngine(options: EngineOptions = {}): Engine {
       c?.refresh();
       const seen = new Set<string>();
       const unpriced = new Set<string>();
-      const est: CostEstimate = { requests: requests.length, cached: 0, calls: 0, inputTokens: 0, outputTokens: 0, usd: 0, unpricedModels: [] };
+      const est: CostEstimate = { requests: requests.length, cached: 0, calls: 0, inputTokens: 0, outputTokens: 0, usd: 0, unpricedModels: [], expectedOutputTokens: 0, expectedUsd: 0 };
+      // Mean output tokens per model from the answers already cached: a realistic expectation next to the bound.
+      const means = new Map<string, number>();
+      if (c) {
+        const acc = new Map<string, { n: number; out: number }>();
+        for (const r of c.records()) {
+          const id = `${r.p}\u0000${r.m}`;
+          const a = acc.get(id) ?? { n: 0, out: 0 };
+          a.n++;
+          a.out += r.usage.outputTokens;
+          acc.set(id, a);
+        }
+        for (const [id, a] of acc) means.set(id, a.out / a.n);
+      }
       for (const req of requests) {
         validateRequest(req);
         const key = requestKey(req);
@@ -342,6 +358,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
         est.inputTokens += e.usage.inputTokens;
         est.outputTokens += e.usage.outputTokens;
         est.usd += e.usd;
+        const mean = means.get(`${req.provider}\u0000${req.model}`);
+        const expectedOut = Math.round(mean === undefined ? e.usage.outputTokens : Math.min(e.usage.outputTokens, mean));
+        est.expectedOutputTokens! += expectedOut;
+        est.expectedUsd! += costOf(req, { inputTokens: e.usage.inputTokens, outputTokens: expectedOut });
         if (!priceOf(req.provider, req.model, prices)) unpriced.add(`${req.provider}:${req.model}`);
       }
       est.unpricedModels = [...unpriced];
@@ -412,6 +432,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       if (options.handleSigint) process.on("SIGINT", onSigint);
       const budgets = [...(engineBudget ? [engineBudget] : []), ...(opts.budget ? [new BudgetTracker(opts.budget)] : [])];
       let next = 0;
+      const fatal: { error?: Error } = {};
       let authError: Error | undefined;
       let budgetMessage: string | undefined;
       const worker = async () => {
@@ -425,7 +446,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             continue;
           }
           try {
-            const r = await completeWith(req, { signal, budgets, onRetry: () => { retries++; summary.retries++; } });
+            const r = await completeWith(req, { signal, budgets, fatal, onRetry: () => { retries++; summary.retries++; } });
             summary.completed++;
             if (r.cached) {
               summary.cacheHits++;
@@ -436,7 +457,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
               summary.tokens.outputTokens += r.usage.outputTokens;
               summary.usd += costOf(req, r.usage);
             }
-            bar.tick(1);
+            bar.tick(1, r.cached ? { cached: 1 } : { calls: 1 });
             safeCall(() => opts.onResult?.(i, r));
           } catch (e) {
             if (e instanceof LlmBudgetError) {
@@ -451,7 +472,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
               summary.skipped++;
             } else {
               summary.failures++;
-              bar.tick(1);
+              bar.tick(1, { failed: 1 });
               safeCall(() => opts.onResult?.(i, e as Error));
             }
           }
@@ -530,7 +551,8 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 /** One line describing an estimate, e.g. for `--dry-run`: `120 calls (30 cached), ~45,000 in + 61,440 out tokens, ~$1.23`. */
 export function formatEstimate(e: CostEstimate): string {
   const n = (x: number) => x.toLocaleString("en-US");
-  let s = `${n(e.calls)} calls to send (${n(e.cached)} of ${n(e.requests)} already cached), ~${n(e.inputTokens)} input + up to ${n(e.outputTokens)} output tokens, ~$${e.usd.toFixed(2)} at list price`;
+  let s = `${n(e.calls)} calls to send (${n(e.cached)} of ${n(e.requests)} already cached), ~${n(e.inputTokens)} input + up to ${n(e.outputTokens)} output tokens, at most ~$${e.usd.toFixed(2)} at list price`;
+  if (e.expectedUsd !== undefined && e.expectedOutputTokens !== e.outputTokens) s += ` (expected ~$${e.expectedUsd.toFixed(2)} with ~${n(e.expectedOutputTokens ?? 0)} output tokens, from the cached answers' mean)`;
   if (e.unpricedModels.length) s += ` (no price for ${e.unpricedModels.join(", ")}: counted as $0; set prices with ALPACARE_PRICES)`;
   return s;
 }

@@ -80,7 +80,7 @@ export function classifyProviderError(e: unknown, envVar: string | undefined, wh
   if (e instanceof LlmAuthError || e instanceof LlmRetryableError || e instanceof LlmRequestError || e instanceof LlmAbortError) return e;
   const err = e as { status?: unknown; headers?: unknown; message?: string; name?: string; constructor?: { name?: string } };
   const name = err?.constructor?.name ?? err?.name ?? "";
-  const message = err?.message ?? String(e);
+  const message = redactKeys(err?.message ?? String(e));
   if (name === "APIUserAbortError" || name === "AbortError") return new LlmAbortError();
   const status = typeof err?.status === "number" ? err.status : undefined;
   if (status === 401 || status === 403) {
@@ -98,4 +98,14 @@ export function classifyProviderError(e: unknown, envVar: string | undefined, wh
   // A body that is not valid JSON (a proxy's HTML error page, a truncated response) is usually transient.
   if (e instanceof SyntaxError || name === "SyntaxError") return new LlmRetryableError(`${where}: malformed response: ${message}`, { cause: e });
   return e instanceof Error ? e : new Error(message);
+}
+
+/** Mask anything shaped like an API key (`sk-...`, `sk-ant-...`, long bearer tokens) in text bound for logs. */
+export function redactKeys(text: string): string {
+  let out = text.replace(/\b(sk-(?:ant-|proj-)?)[A-Za-z0-9_*.-]{6,}/g, "$1[redacted]");
+  for (const v of ["OPENAI_API_KEY", "ANTHROPIC_API_KEY"]) {
+    const k = process.env[v];
+    if (k && k.length >= 8) out = out.split(k).join("[redacted]");
+  }
+  return out;
 }

@@ -12,13 +12,14 @@ export { canonicalRequest, requestKey, approxInputTokens, rawPromptText, validat
 export { defaultPrices, priceTable, priceOf, costUsd, requestCostUsd } from "./prices.js";
 export type { PriceTable } from "./prices.js";
 export {
-  LlmAuthError, LlmRetryableError, LlmRequestError, LlmBudgetError, LlmAbortError, retryAfterMsFromHeaders, classifyProviderError,
+  LlmAuthError, LlmRetryableError, LlmRequestError, LlmBudgetError, LlmAbortError, retryAfterMsFromHeaders, classifyProviderError, redactKeys,
 } from "./errors.js";
 export { Semaphore, TokenBucket, backoffMs, sleep as llmSleep } from "./limits.js";
 export { createOpenAIProvider, openaiChatBody, parseOpenAIChat, openaiFinishReason } from "./providers/openai.js";
 export type { OpenAIProviderOptions } from "./providers/openai.js";
 export { createAnthropicProvider, anthropicBody, parseAnthropicMessage, anthropicFinishReason } from "./providers/anthropic.js";
 export type { AnthropicProviderOptions } from "./providers/anthropic.js";
+export { unloadLocalModels, defaultThreads } from "./providers/local.js";
 export type { LocalProviderOptions } from "./providers/local.js";
 export { defaultModel, downloadDefaultModel, testModelPath, testModelCandidates, DEFAULT_DOWNLOAD, TEST_MODEL_FILE } from "./default-model.js";
 export type { DefaultModel, DownloadableModel, DownloadOptions } from "./default-model.js";

@@ -96,12 +96,12 @@ export class TokenBucket {
 }
 
 /**
- * Delay before retry `attempt` (0-based): the server's `retry-after` when given (plus a little jitter so a crowd of
- * callers does not return at the same instant), else exponential `baseMs * 2^attempt` with full jitter in
- * [50%, 100%], capped at `maxMs`.
+ * Delay before retry `attempt` (0-based): the server's `retry-after` when given, honoured in full up to 15 minutes
+ * (waiting less only earns another 429), plus a little jitter so a crowd of callers does not return at the same
+ * instant; else exponential `baseMs * 2^attempt` with jitter in [50%, 100%], capped at `maxMs`.
  */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, retryAfterMs?: number, random: () => number = Math.random): number {
-  if (retryAfterMs !== undefined) return Math.min(maxMs, retryAfterMs + Math.floor(random() * Math.min(250, baseMs)));
+  if (retryAfterMs !== undefined) return Math.min(15 * 60_000, retryAfterMs + Math.floor(random() * Math.min(250, baseMs)));
   const exp = Math.min(maxMs, baseMs * 2 ** attempt);
   return Math.floor(exp * (0.5 + 0.5 * random()));
 }

@@ -104,8 +104,15 @@ export interface CostEstimate {
   inputTokens: number;
   /** Output tokens of those calls (each call's `maxTokens`, else the engine's `defaultOutputTokens`). */
   outputTokens: number;
-  /** Dollars at list price (0 for local models and unknown models; see `unpricedModels`). */
+  /** Dollars at list price with every call using its full `outputTokens` (an upper bound; 0 for local/unpriced models). */
   usd: number;
+  /**
+   * Expected output tokens: per model, the mean output of its answers already in the cache (capped at each call's
+   * `maxTokens`), else the same as `outputTokens`. Usually far below the bound when `maxTokens` is generous.
+   */
+  expectedOutputTokens?: number;
+  /** Dollars with `expectedOutputTokens`. */
+  expectedUsd?: number;
   /** Models with no entry in the price table (counted as free: check before trusting `usd`). */
   unpricedModels: string[];
 }

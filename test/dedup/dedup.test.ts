@@ -203,11 +203,45 @@ test("from the compiled dist (as notebooks load it), worker threads give the sam
     const r = await nearestNeighbours(texts, { threads: 2 });
     process.stdout.write(JSON.stringify({ threads: r.stats.threads, max: Array.from(r.maxSimilarity), nearest: r.nearest.map((n) => n && n.index) }));
   `;
-  const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  const { mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const tmp = mkdtempSync(join(tmpdir(), "alpacare-dist-"));
+  const file = join(tmp, "run.mjs");
+  writeFileSync(file, script);
+  const out = spawnSync(process.execPath, [file], { encoding: "utf8" });
+  rmSync(tmp, { recursive: true, force: true });
   assert.equal(out.status, 0, out.stderr);
   const got = JSON.parse(out.stdout) as { threads: number; max: number[]; nearest: (number | null)[] };
   assert.equal(got.threads, 2);
   const want = await nearestNeighbours(medquad().slice(0, 3000), { threads: 1 });
   assert.deepEqual(got.max, Array.from(want.maxSimilarity));
   assert.deepEqual(got.nearest, want.nearest.map((n) => n && n.index));
+});
+
+test("RougeLIndex (streaming, for inline filtering) equals the incremental policy and brute-force queries", { skip }, async () => {
+  const { RougeLIndex } = await import("../../src/dedup/index.js");
+  const { rougeL } = await import("../../src/text/index.js");
+  const seeds = seedTasks();
+  const texts = medquad().slice(20000, 21200);
+  const index = new RougeLIndex();
+  for (const s of seeds) index.add(s);
+  const verdicts = texts.map((t) => index.addIfNovel(t, 0.7));
+  const batch = await dedup(texts, { policy: "incremental", pool: seeds });
+  verdicts.forEach((v, i) => {
+    const b = batch.items[i]!;
+    assert.equal(v.kept, b.kept, `item ${i}`);
+    assert.equal(v.maxSimilarity, b.maxSimilarity);
+    const want = b.nearest === null ? null : b.nearest.source === "pool" ? b.nearest.index : seeds.length + [...batch.items.slice(0, b.nearest.index + 1)].filter((x) => x.kept).length - 1;
+    assert.equal(v.nearest, want, `nearest of item ${i}`);
+  });
+  // top-k queries against brute force over the final index contents
+  const contents = [...seeds, ...texts.filter((_, i) => verdicts[i]!.kept)];
+  assert.equal(index.size, contents.length);
+  for (const q of [texts[5]!, "What are the symptoms of Diabetes ?", "", "zzzz unseen words"]) {
+    const got = index.query(q, 4);
+    const want = contents.map((c, e) => ({ index: e, similarity: rougeL(q, c) })).sort((a, b) => b.similarity - a.similarity || a.index - b.index).slice(0, 4);
+    assert.deepEqual(got.topK, want, q);
+    assert.equal(got.maxSimilarity, want[0]!.similarity);
+  }
+  assert.deepEqual(new RougeLIndex().query("anything"), { maxSimilarity: 0, nearest: null, topK: [] });
 });

@@ -10,14 +10,14 @@ import {
   buildRankAgreementFigure,
   buildRougeHeatmap,
   kendallTauB,
-  linearFit,
+  leastSquaresLine,
   measuresVsWinRates,
   outputLengthTable,
-  pearson,
+  pearsonCorrelation,
   publishedAnswerSource,
   rankAgreementTable,
   rougeLToReferences,
-  sampleIndices,
+  seededSampleIndices,
   type AnswerSource,
 } from "../../src/figures/index.js";
 
@@ -41,18 +41,18 @@ describe("statistics", () => {
   });
 
   test("least squares and Pearson", () => {
-    const f = linearFit([1, 2, 3, 4], [3, 5, 7, 9]);
+    const f = leastSquaresLine([1, 2, 3, 4], [3, 5, 7, 9]);
     assert.ok(Math.abs(f.slope - 2) < 1e-12 && Math.abs(f.intercept - 1) < 1e-12 && Math.abs(f.r2 - 1) < 1e-12);
-    const r = pearson([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]);
+    const r = pearsonCorrelation([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]);
     assert.ok(Math.abs(r - 0.8) < 1e-12);
-    assert.ok(Math.abs(linearFit([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]).r2 - 0.64) < 1e-12);
+    assert.ok(Math.abs(leastSquaresLine([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]).r2 - 0.64) < 1e-12);
   });
 
   test("seeded samples are reproducible and distinct", () => {
-    const a = sampleIndices(1000, 50, 7);
-    assert.deepEqual(a, sampleIndices(1000, 50, 7));
+    const a = seededSampleIndices(1000, 50, 7);
+    assert.deepEqual(a, seededSampleIndices(1000, 50, 7));
     assert.equal(new Set(a).size, 50);
-    assert.deepEqual(sampleIndices(5, 10), [0, 1, 2, 3, 4]);
+    assert.deepEqual(seededSampleIndices(5, 10), [0, 1, 2, 3, 4]);
   });
 });
 

@@ -138,3 +138,13 @@ test("robust parser: chatter, missing instruction, tasks run together without ##
   // faithful: the two run-together tasks are one (the second lands in the first one's input)
   assert.ok(f.tasks[0]!.input.includes("Type: Chat"));
 });
+
+test("robust parser: repeated first label, markdown bold labels, 'Task N' headers", () => {
+  const text = "Type: Open Q&A\n**Topic:** Asthma\n**View:** Patient\n**Difficulty:** 2\n**Instruction:** How do I use a spacer?\n**Input:** <noinput>\n###\nTask 5\nType: Chat\nTopic: Diabetes\nView: Nurse\nDifficulty: 3\nInstruction: Explain insulin timing.\nInput: <noinput>\n";
+  const { tasks, rejects } = parseTasksRobust(text, 4, "stop");
+  assert.equal(rejects.length, 0);
+  assert.deepEqual(tasks.map((t) => [t.type, t.topic, t.view, t.difficulty, t.instruction, t.input]), [
+    ["Open Q&A", "Asthma", "Patient", "2", "How do I use a spacer?", "<noinput>"],
+    ["Chat", "Diabetes", "Nurse", "3", "Explain insulin timing.", "<noinput>"],
+  ]);
+});

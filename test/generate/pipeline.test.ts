@@ -132,3 +132,18 @@ test("taxonomy statistics and sunburst of the seed set", () => {
   const fig = taxonomySunburst(s.view.top, "Views");
   assert.equal((fig.data[0]!.labels as string[]).length, s.view.top.length + 1);
 });
+
+test("responses through the batch API (OpenAI Batch on the fake server), resumable", async () => {
+  const engine = createEngine({ cacheDir: join(tmp.dir, "c3"), progress: false });
+  const teacher = { provider: "openai" as const, model: "gpt-4", baseURL: server.openaiBaseURL };
+  await generateTasks({ run: "bt", target: 9, teacher, engine, seeds: loadSeedTasks(), requirements: loadInstructionPrompt(), quiet: true });
+  const before = server.batchItems.length;
+  const r = await generateResponses({ run: "bt", responder: { provider: "openai", model: "gpt-3.5-turbo", baseURL: server.openaiBaseURL }, engine, batch: true, pollIntervalMs: 10, quiet: true });
+  assert.equal(r.failed, 0);
+  assert.equal(r.answered, r.tasks);
+  assert.equal(server.batchItems.length - before, r.tasks);
+  const again = await generateResponses({ run: "bt", responder: { provider: "openai", model: "gpt-3.5-turbo", baseURL: server.openaiBaseURL }, engine, batch: true, pollIntervalMs: 10, quiet: true });
+  assert.equal(again.answered, 0);
+  assert.equal(again.answeredBefore, r.tasks);
+  await engine.close();
+});

@@ -93,3 +93,31 @@ test("robust parser + inline dedup, and a dry run estimate", async () => {
   assert.equal(est.estimate!.requests, 100);
   assert.equal(est.estimate!.cost.calls, 100);
 });
+
+test("machine tasks in the prompt (K=1): rounds, deterministic pool, resume gives the same tasks", async () => {
+  const extra = { params: { machineTasksPerPrompt: 1 }, roundSize: 3, target: 45 } as const;
+  const oa = options("m-a", "cache-ma", extra);
+  const sa = await generateTasks(oa);
+  await oa.engine.close();
+  assert.ok(sa.complete);
+  const ta = readGeneratedTasks("m-a");
+  // round 0 has no pool yet: 3 seeds; later rounds show one machine task from an earlier round
+  assert.ok(ta.filter((t) => t.request < 3).every((t) => t.promptTasks.every((r) => r.source === "seed")));
+  const later = ta.filter((t) => t.request >= 3);
+  assert.ok(later.length > 0);
+  for (const t of later) {
+    const m = t.promptTasks.filter((r) => r.source === "machine");
+    assert.equal(m.length, 1);
+    const src = ta.find((x) => x.id === m[0]!.id)!;
+    assert.ok(src.request < Math.floor(t.request / 3) * 3, "sampled from an earlier round only");
+  }
+  const ctl = new AbortController();
+  const ob = options("m-b", "cache-mb", { ...extra, signal: ctl.signal, onProgress: (p) => { if (p.requestsDone >= 4) ctl.abort(); } });
+  const sb = await generateTasks(ob);
+  await ob.engine.close();
+  assert.equal(sb.complete, false);
+  const ob2 = options("m-b", "cache-mb", extra);
+  await generateTasks(ob2);
+  await ob2.engine.close();
+  assert.deepEqual(lines(taskRunFiles("m-b").tasks), lines(taskRunFiles("m-a").tasks));
+});

@@ -6,6 +6,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeJsonl } from "../../src/core/index.js";
+import { readAlpacareComparisonFiles } from "../../src/judge/index.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const score = (...args: string[]) => {
@@ -47,6 +49,17 @@ test("alpacare score: upstream comparison files, both policies, and AlpacaEval a
   assert.equal(e.unparsed, 1);
   assert.equal(e.flipRate, null);
   assert.equal(e.tieRate, 2 / 5);
+
+  // Native verdict file -> exported AlpacaEval annotations and upstream files score the same.
+  const native = join(dir, "native.jsonl");
+  writeJsonl(native, readAlpacareComparisonFiles({ referenceFirst: first, referenceLast: last }));
+  const exp = score(native, "--export-alpaca-eval", join(dir, "ae"), "--export-alpacare", join(dir, "ac"), "--json");
+  assert.equal(exp.code, 0, exp.err);
+  assert.equal(JSON.parse(exp.out).winRate, 75);
+  const back = JSON.parse(score("--format", "alpaca-eval", join(dir, "ae", "AlpaCare-7b__unknown__gpt-4__gpt-3.5-turbo", "annotations.json"), "--json").out);
+  assert.equal(back.winRate, 75);
+  const files = ["first", "last"].map((o) => join(dir, "ac", "unknown", "gpt-4", `AlpaCare-7b_gpt-3.5-turbo_reference_${o}.jsonl`));
+  assert.equal(JSON.parse(score("--format", "alpacare", ...files, "--json").out).winRate, 75);
 
   const bad = score("--format", "nope", first);
   assert.equal(bad.code, 2);

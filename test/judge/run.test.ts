@@ -3,13 +3,14 @@
 // (item, order) ends up judged exactly once in the verdict file, and a finished run sends nothing more.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { rawDir } from "../../src/core/index.js";
-import { loadModelOutputs, loadReferenceOutputs } from "../../src/data/index.js";
+import { loadModelOutputs, loadReferenceOutputs, loadTestSet } from "../../src/data/index.js";
+import { inferOutputFile } from "../../src/infer/index.js";
 import { createEngine } from "../../src/llm/index.js";
 import {
   buildJudgePrompt, judgeRun, loadJudgeTemplate, loadVerdicts, readVerdictFile, summarizeVerdicts, JUDGE_SYSTEM_PROMPT,
@@ -142,6 +143,24 @@ test("judgeRun through the fake server: scripted verdicts, faults retried, resum
   const config = JSON.parse(readFileSync(res.configFile, "utf8"));
   assert.equal(config.template.hash, res.template.hash);
   assert.equal(JSON.stringify(config).includes("test-key"), false, "no key in the config snapshot");
+});
+
+test("a model run with `alpacare infer` is judged from the run's outputs, under its own name", { skip: !haveData && "data/raw not acquired" }, async () => {
+  const items = loadTestSet(TEST_SET).slice(0, 2);
+  const file = inferOutputFile("inferred", "my-model", TEST_SET);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, items.map((it) => JSON.stringify({ id: it.id, instruction: it.instruction, input: it.input, raw_output: "x", response: `my answer to ${it.id}` })).join("\n") + "\n");
+  const res = await judgeRun({
+    modelName: "my-model", testSet: TEST_SET, reference: REF, run: "inferred",
+    judge: { provider: "openai", model: "gpt-3.5-turbo", baseURL: server.openaiBaseURL },
+    engineOptions: { progress: false, retryBaseMs: 10, maxRetries: 3 },
+  });
+  assert.equal(res.items, 2, "only the items the run answered");
+  assert.equal(res.judged, 4);
+  assert.equal(res.outputsSource, "run inferred");
+  const recs = readVerdictFile(res.file);
+  assert.deepEqual(recs.filter((r) => r.order === "referenceLast").map((r) => r.model1), ["my-model", "my-model"]);
+  assert.ok(res.file.endsWith(`my-model__${TEST_SET}__${REF}__gpt-3.5-turbo__chatgpt.jsonl`));
 });
 
 test("judgeRun through the batch API (OpenAI Batch on the fake server): verdicts written from the batch results", { skip: !haveData && "data/raw not acquired" }, async () => {

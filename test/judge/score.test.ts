@@ -90,6 +90,12 @@ test("win rate on a hand-built verdict file: NaN items dropped, counted, and lis
   assert.equal(f.winRate, ((1 + 0.5 + 0.5 + 0) / 4) * 100);
 });
 
+test("mixing groups is refused instead of pairing one model's verdicts with another's", () => {
+  const a = build([[1, 1]]);
+  const b = build([[0, 0]]).map((r) => ({ ...r, model: "other" }));
+  assert.throws(() => summarizeVerdicts([...a, ...b]), /several groups/);
+});
+
 test("empty input and all-unparsed input give NaN, not a crash", () => {
   const e = summarizeVerdicts([]);
   assert.ok(Number.isNaN(e.winRate));

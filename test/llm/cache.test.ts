@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { clearCache, LlmCache, type CacheRecord } from "../../src/llm/index.js";
 import { tempDir } from "./helpers.js";
@@ -66,6 +68,26 @@ describe("LlmCache", () => {
       assert.equal(mine.get("slow")?.text, "answer slow");
       mine.close();
       other.close();
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("three processes appending large records at once lose nothing", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const here = dirname(fileURLToPath(import.meta.url));
+      const run = (who: string) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, ["--import", "tsx", join(here, "cache-writer.ts"), dir, who, "100", "150000"], { stdio: "ignore" });
+          child.on("exit", resolve);
+        });
+      assert.deepEqual(await Promise.all([run("a"), run("b"), run("c")]), [0, 0, 0]);
+      const c = new LlmCache(dir);
+      assert.equal(c.size, 300);
+      assert.equal(c.stats().skippedLines, 0);
+      assert.ok(c.get("b-99")!.text.endsWith("99"));
+      c.close();
     } finally {
       cleanup();
     }

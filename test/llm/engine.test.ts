@@ -291,6 +291,10 @@ describe("engine against the loopback fake server", () => {
     assert.ok(est.inputTokens >= 100);
     assert.ok(Math.abs(est.usd - ((est.inputTokens - 5) * 1.5 + 100 * 2) / 1e6) < 1e-4);
     assert.deepEqual(est.unpricedModels, ["openai:mystery-model"]);
+    // One answer of this model is cached: the expectation uses its output length, the bound uses maxTokens.
+    const mean = engine.cached(reqs[0]!)!.usage.outputTokens;
+    assert.equal(est.expectedOutputTokens, mean + 64);
+    assert.ok(est.expectedUsd! < est.usd);
     await engine.close();
     const dry = createEngine({ ...fast, cacheDir: dir, dryRun: true });
     const n0 = server.requests.length;
@@ -333,5 +337,23 @@ describe("engine against the loopback fake server", () => {
     } finally {
       (process.stderr as { write: unknown }).write = origWrite;
     }
+  });
+
+  it("sends a rawPrompt request to an OpenAI-compatible server's /v1/completions", async () => {
+    const engine = createEngine({ ...fast, cacheDir: fresh() });
+    const r = await engine.complete({ provider: "openai-compatible", model: "alpacare-7b", baseURL: server.openaiBaseURL, rawPrompt: true, messages: [{ role: "user", content: "### Instruction:\nhi\n\n### Response:" }], maxTokens: 8 });
+    assert.equal(server.requests.at(-1)!.api, "openai-completions");
+    assert.equal(server.requests.at(-1)!.body.prompt, "### Instruction:\nhi\n\n### Response:");
+    assert.match(r.text, /^echo: ###/);
+    await engine.close();
+  });
+
+  it("reports live progress through onProgress, ending with the final counts", async () => {
+    const engine = createEngine({ ...fast, cacheDir: fresh() });
+    const seen: { done: number; total: number; calls: number }[] = [];
+    await engine.runAll([oa(server.openaiBaseURL, "p1"), oa(server.openaiBaseURL, "p2")], { onProgress: (p) => seen.push(p) });
+    assert.deepEqual(seen.at(-1)!.done, 2);
+    assert.equal(seen.at(-1)!.calls, 2);
+    await engine.close();
   });
 });

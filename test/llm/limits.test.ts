@@ -35,6 +35,12 @@ describe("retry-after, backoff and error classification", () => {
     assert.ok(classifyProviderError(new SyntaxError("Unexpected end of JSON"), "K", "x") instanceof LlmRetryableError);
   });
 
+  it("never echoes a key in an error message", () => {
+    const e = classifyProviderError(Object.assign(new Error("Incorrect API key provided: sk-proj-abcdef123456789. See docs"), { status: 401 }), "OPENAI_API_KEY", "openai");
+    assert.ok(!e.message.includes("abcdef123456789"));
+    assert.match(e.message, /OPENAI_API_KEY/);
+  });
+
   it("maps finish reasons", () => {
     assert.equal(openaiFinishReason("length"), "length");
     assert.equal(openaiFinishReason("tool_calls"), "other");

@@ -95,6 +95,7 @@ const command: Command = {
     }
     const threshold = num("threshold", values.threshold, false)!;
     const flags = llmFlags(values);
+    if (flags.batch) throw new UsageError("--batch applies to generate-responses; task generation runs through the engine (cached, resumable)");
     const run = flags.run;
     if (values["filter-only"]) {
       const f = await filterGeneratedTasks(run, { policy: "all-pairs", threshold });

@@ -105,7 +105,7 @@ const command: Command = {
     }
 
     if (values["check-published"]) {
-      process.stdout.write(`${pad("model", 24)}${pad("test set", 18)}${pad("records", 9)}${pad("prompt prefix", 15)}${pad("upstream rule", 15)}clean rule\n`);
+      process.stdout.write(`${pad("model", 24)}${pad("test set", 18)}${pad("records", 9)}${pad("prompt prefix", 15)}${pad("upstream rule", 15)}${pad('after "### Response:"', 23)}clean rule\n`);
       for (const p of publishedModels()) {
         for (const testSet of p.mirroredTestSets) {
           const outputs = loadModelOutputs(p.model, testSet);
@@ -113,7 +113,9 @@ const command: Command = {
           const prefix = promptPrefixAgreement(outputs, outputs.map((o) => byId.get(o.id)!));
           const up = extractionAgreement(outputs, "upstream");
           const clean = extractionAgreement(outputs, "clean");
-          process.stdout.write(`${pad(p.model, 24)}${pad(testSet, 18)}${pad(outputs.length, 9)}${pad(prefix.match, 15)}${pad(up.agree, 15)}${clean.agree}\n`);
+          // The often-quoted rule, shown for comparison: the text after the first "### Response:".
+          const afterHeader = outputs.filter((o) => (o.raw_output.split("### Response:")[1] ?? "") === o.response).length;
+          process.stdout.write(`${pad(p.model, 24)}${pad(testSet, 18)}${pad(outputs.length, 9)}${pad(prefix.match, 15)}${pad(up.agree, 15)}${pad(afterHeader, 23)}${clean.agree}\n`);
         }
       }
       return 0;
@@ -170,6 +172,10 @@ const command: Command = {
             `${s.outputTokens} output tokens in ${(s.wallMs / 1000).toFixed(1)} s (${s.tokensPerSec.toFixed(1)} tokens/s) -> ${s.file}\n`,
         );
         for (const err of s.errors) process.stderr.write(`  failed: ${err}\n`);
+        if (s.stopped) {
+          process.stderr.write(`  stopped early (${s.stopped}): ${s.skipped} items not started; rerun the same command to continue\n`);
+          return 1;
+        }
       }
       return failed > 0 ? 1 : 0;
     } finally {

@@ -2,13 +2,14 @@
  * `alpacare score`: win rates (with interval, standard error, unparsed count, flip and tie rates) from verdict files
  * in this workbench's format, AlpaCare's upstream comparison files, or AlpacaEval annotations.
  */
-import { basename, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { projectRoot } from "../../core/index.js";
 import {
   alpacaEvalWinRate, bootstrapWinRate, loadVerdicts, pairAlpacareComparisonFiles, readAlpacaEvalAnnotations,
   readAlpacareComparisonFiles, readVerdictFile, reparseVerdicts, unparsedVerdicts, winRateTable, type VerdictParseMode, type ScoringPolicy,
-  type VerdictRecord, type VerdictFilter,
+  type VerdictRecord, type VerdictFilter, type JudgeTemplate, groupVerdicts, verdictTexts, loadJudgeTemplate, buildJudgePrompt,
+  writeAlpacareComparisonFiles, writeAlpacaEvalAnnotations, toAlpacaEvalAnnotations, verdictSafeName,
 } from "../../judge/index.js";
 import { UsageError, type Command } from "../command.js";
 
@@ -34,12 +35,16 @@ Flags:
   --format F        native | alpacare | alpaca-eval (default native)
   --policy P        alpacare | fastchat (default alpacare)
   --parse MODE      alpacare (default, upstream's rule) | robust (re-reads the raw text; beyond the paper)
-  --model-name M / --reference R   names for upstream comparison files (default: from file name / model_1)
+  --model-name M / --reference R / --test-set T   names for upstream comparison files (default: file name / model_1 / "unknown")
   --run NAME        with no FILES: the run whose verdicts to score (default "default")
   --model, --test-set, --reference, --judge   filter native records
   --seed N          bootstrap seed (default 42)
   --unparsed        also list the unparsed verdicts (item, order, raw text)
   --reparse         native: re-read every stored raw text with the current parsers first (no judge calls)
+  --export-alpacare DIR      native: also write each group as upstream comparison files into DIR
+                             (prompt = the stored prompt, else rebuilt from the data with the group's template)
+  --export-alpaca-eval DIR   native: also write each group as DIR/<model>__<test set>__<reference>__<judge>/annotations.json
+                             (one annotation per item, preference = 1 + item score under --policy; null = unscored)
   --json            one JSON object (several groups: {"results": [...]})
 
 Examples:
@@ -86,6 +91,36 @@ function rowsFromRecords(records: VerdictRecord[], source: string, policy: Scori
   });
 }
 
+/** `--export-alpacare` / `--export-alpaca-eval`: write each group in the other projects' formats. */
+function exportGroups(records: VerdictRecord[], values: Record<string, unknown>, policy: ScoringPolicy, mode: VerdictParseMode, run: string): void {
+  const toAlpacare = values["export-alpacare"] as string | undefined;
+  const toAlpacaEval = values["export-alpaca-eval"] as string | undefined;
+  if (!toAlpacare && !toAlpacaEval) return;
+  for (const g of groupVerdicts(records)) {
+    const texts = verdictTexts(g, { run });
+    if (toAlpacare) {
+      let template: JudgeTemplate | undefined;
+      try {
+        template = g.template === "chatgpt" || g.template === "anthropic" ? loadJudgeTemplate(g.template) : undefined;
+      } catch {
+        template = undefined;
+      }
+      const promptFor = (r: VerdictRecord) => {
+        const t = texts?.(r.itemId);
+        if (!t || !template || template.hash !== r.template.hash) return "";
+        return buildJudgePrompt(template, { instruction: t.instruction, modelName: r.model, modelOutput: t.modelOutput, referenceName: r.reference, referenceOutput: t.referenceOutput }, r.order).prompt;
+      };
+      const paths = writeAlpacareComparisonFiles(g.records, join(toAlpacare, verdictSafeName(g.testSet), verdictSafeName(g.reference)), { judge: verdictSafeName(g.judge), promptFor });
+      process.stderr.write(`wrote ${relative(process.cwd(), paths.referenceFirst)} and ${basename(paths.referenceLast)}\n`);
+    }
+    if (toAlpacaEval) {
+      const file = join(toAlpacaEval, [g.model, g.testSet, g.reference, g.judge].map(verdictSafeName).join("__"), "annotations.json");
+      writeAlpacaEvalAnnotations(file, toAlpacaEvalAnnotations(g.records, { policy, mode, texts }));
+      process.stderr.write(`wrote ${relative(process.cwd(), file)}\n`);
+    }
+  }
+}
+
 const command: Command = {
   summary: "Win rate, bootstrap CI, unparsed count, flip and tie rates from verdict / upstream / AlpacaEval files",
   help,
@@ -106,6 +141,8 @@ const command: Command = {
         seed: { type: "string" },
         unparsed: { type: "boolean" },
         reparse: { type: "boolean" },
+        "export-alpacare": { type: "string" },
+        "export-alpaca-eval": { type: "string" },
         json: { type: "boolean" },
       },
     });
@@ -128,6 +165,7 @@ const command: Command = {
         const recs = values.reparse ? reparseVerdicts(loaded) : loaded;
         if (recs.length === 0) throw new UsageError(`no verdicts in run ${JSON.stringify(run)} matching the filters (give FILES, or run \`alpacare judge\` first)`);
         rows.push(...rowsFromRecords(recs, `run ${run}`, policy, mode, seed, listUnparsed));
+        exportGroups(recs, values, policy, mode, run);
       } else {
         for (const file of positionals) {
           const read = values.reparse ? reparseVerdicts(readVerdictFile(file)) : readVerdictFile(file);
@@ -135,12 +173,13 @@ const command: Command = {
             (!values.model || r.model === values.model) && (!values["test-set"] || r.testSet === values["test-set"]) &&
             (!values.reference || r.reference === values.reference) && (!values.judge || r.judge.model === values.judge));
           rows.push(...rowsFromRecords(recs, relative(projectRoot, file) || file, policy, mode, seed, listUnparsed));
+          exportGroups(recs, values, policy, mode, values.run ?? "default");
         }
       }
     } else if (format === "alpacare") {
       if (positionals.length === 0) throw new UsageError("--format alpacare needs the comparison FILES");
       for (const files of pairAlpacareComparisonFiles(positionals)) {
-        const recs = readAlpacareComparisonFiles(files, { model: values["model-name"], reference: values.reference });
+        const recs = readAlpacareComparisonFiles(files, { model: values["model-name"], reference: values.reference, testSet: values["test-set"] });
         const name = basename((files.referenceFirst ?? files.referenceLast)!).replace(/_reference_(first|last)\.jsonl$/, "");
         rows.push(...rowsFromRecords(recs, name, policy, mode, seed, listUnparsed));
       }

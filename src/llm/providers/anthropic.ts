@@ -2,7 +2,7 @@
  * Anthropic messages. A `system` message goes to the `system` field; `rawPrompt` is sent as one user message.
  * The SDK's own retries are off (`maxRetries: 0`): the engine owns retries.
  */
-import { classifyProviderError, LlmRequestError, LlmRetryableError } from "../errors.js";
+import { classifyProviderError, LlmAuthError, LlmRequestError, LlmRetryableError } from "../errors.js";
 import { approxInputTokens, rawPromptText } from "../request.js";
 import type { ChatRequest, ChatResult, FinishReason, Provider } from "../types.js";
 import { apiKeyFromEnv } from "./openai.js";
@@ -87,7 +87,10 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
         const data = await c.messages.create(body as never, { signal, timeout, maxRetries: 0 });
         return parseAnthropicMessage(data, req, Date.now() - t0, where);
       } catch (e) {
-        throw classifyProviderError(e, envVar, where);
+        const err = classifyProviderError(e, envVar, where);
+        // A rejected key: forget the client so a corrected environment variable is read on the next call.
+        if (err instanceof LlmAuthError) clients.delete(baseURL ?? "");
+        throw err;
       }
     },
   };

@@ -123,7 +123,10 @@ export function createOpenAIProvider(options: OpenAIProviderOptions = {}): Provi
         const data = await c.chat.completions.create(openaiChatBody(req, name) as never, { signal, timeout, maxRetries: 0 });
         return parseOpenAIChat(data, req, Date.now() - t0, where);
       } catch (e) {
-        throw classifyProviderError(e, envVar, where);
+        const err = classifyProviderError(e, envVar, where);
+        // A rejected key: forget the client so a corrected environment variable is read on the next call.
+        if (err instanceof LlmAuthError) clients.delete(baseURL ?? "");
+        throw err;
       }
     },
   };
