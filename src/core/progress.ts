@@ -53,7 +53,8 @@ export function progress(options: ProgressOptions): Progress {
   const state = (): ProgressState => {
     const elapsedMs = Date.now() - start;
     const ratePerSec = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
-    const etaSec = options.total !== undefined && ratePerSec > 0 ? (options.total - done) / ratePerSec : undefined;
+    // Past the total (e.g. more tasks kept than the target) there is nothing left to wait for: no ETA.
+    const etaSec = options.total !== undefined && ratePerSec > 0 && done < options.total ? (options.total - done) / ratePerSec : undefined;
     return { label: options.label, done, total: options.total, elapsedMs, ratePerSec, etaSec, counters: { ...counters } };
   };
 

@@ -93,7 +93,6 @@ export class Searcher {
 
   private words = 1;
   private m = 0;
-  private slots = 0;
 
   /** Build u's match masks (Hyyrö's PM table) over the token alphabet. */
   prepare(seqStart: number, seqEnd: number): void {
@@ -112,7 +111,6 @@ export class Searcher {
       const t = seq[seqStart + i]!;
       if (this.slot[t] === -1) this.slot[t] = slots++;
     }
-    this.slots = slots;
     if (this.pmMulti.length < slots * words) this.pmMulti = new Int32Array(slots * words * 2);
     this.pmMulti.fill(0, 0, slots * words);
     for (let i = 0; i < m; i++) {

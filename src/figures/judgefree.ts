@@ -347,7 +347,7 @@ export function rankAgreementTable(results: readonly MeasureVsWinRate[]): RankAg
     n: r.models.length,
     kendallTau: num(r.kendall.tau, 3),
     pValue: num(r.kendall.pValue, 4),
-    pearson: num(r.pearsonCorrelation, 3),
+    pearson: num(r.pearson, 3),
     r2: num(r.fit.r2, 3),
     missing: r.missing.map((m) => `${m.model} (${m.reason})`).join("; "),
   }));

@@ -15,8 +15,8 @@ import { classifyProviderError, LlmAbortError, LlmRequestError } from "./errors.
 import { sleep } from "./limits.js";
 import { anthropicBody, parseAnthropicMessage } from "./providers/anthropic.js";
 import { apiKeyFromEnv, openaiChatBody, parseOpenAIChat } from "./providers/openai.js";
-import { requestKey, validateRequest } from "./request.js";
-import type { ChatRequest, ChatResult, ProviderName, RunSummary } from "./types.js";
+import { approxInputTokens, requestKey, validateRequest } from "./request.js";
+import type { Budget, ChatRequest, ChatResult, ProviderName, RunSummary } from "./types.js";
 
 /** Batch APIs charge half the synchronous price. */
 export const BATCH_DISCOUNT = 0.5;
@@ -56,6 +56,11 @@ export interface BatchOptions {
   maxPerBatch?: number;
   /** Submit and return without waiting (`resume` later). Default false. */
   submitOnly?: boolean;
+  /**
+   * Submit only what fits: requests are taken in order while the estimate (input chars/4 + each call's `maxTokens`,
+   * at the batch price) stays within it; the rest are skipped (`stopped: "budget"`). Default the engine's budget.
+   */
+  budget?: Budget;
   signal?: AbortSignal;
   /** Status lines on stderr (default true). */
   progress?: boolean;
@@ -132,8 +137,24 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
   }
   if (active.length) log(`resuming ${active.length} batch(es): ${active.map((s) => s.id ?? s.name).join(", ")}`);
   const groups = new Map<string, { provider: "openai" | "anthropic"; model: string; baseURL?: string; keys: string[] }>();
+  const budget = options.budget ?? engine.options.budget;
+  let plannedUsd = 0;
+  let plannedTokens = 0;
+  let overBudget = false;
+  const defaultOut = engine.options.defaultOutputTokens ?? 512;
   for (const [key, { req }] of byKey) {
     if (covered.has(key)) continue;
+    if (budget) {
+      const usage = { inputTokens: approxInputTokens(req), outputTokens: req.maxTokens ?? (req.provider === "anthropic" ? 1024 : defaultOut) };
+      const usd = engine.costOf(req, usage) * BATCH_DISCOUNT;
+      const tokens = usage.inputTokens + usage.outputTokens;
+      if (overBudget || (budget.usd !== undefined && plannedUsd + usd > budget.usd) || (budget.tokens !== undefined && plannedTokens + tokens > budget.tokens)) {
+        overBudget = true;
+        continue;
+      }
+      plannedUsd += usd;
+      plannedTokens += tokens;
+    }
     const g = `${req.provider}\u0000${req.model}\u0000${req.baseURL ?? ""}`;
     let grp = groups.get(g);
     if (!grp) groups.set(g, (grp = { provider: req.provider as "openai" | "anthropic", model: req.model, baseURL: req.baseURL, keys: [] }));
@@ -335,8 +356,9 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
     }
   }
   if (byKey.size > 0) {
-    summary.stopped = "aborted";
+    summary.stopped = overBudget ? "budget" : "aborted";
     for (const e of byKey.values()) summary.skipped += e.indices.length;
+    if (overBudget) log(`budget: submitted requests estimated at $${plannedUsd.toFixed(4)} / ${plannedTokens} tokens; the rest were not sent`);
   }
   summary.wallMs = Date.now() - t0;
   log(`${summary.calls} answered by batch, ${summary.cacheHits} cached, ${summary.failures} failed${summary.skipped ? `, ${summary.skipped} still pending (rerun to resume)` : ""}, $${summary.usd.toFixed(4)}`);

@@ -59,6 +59,8 @@ export class LlmCache {
   /** Bytes of the file already parsed (always at a line boundary). */
   private offset = 0;
   private skipped = 0;
+  /** File size right after our last append (see `put`). */
+  private lastEnd = -1;
 
   constructor(dir: string = cacheDir()) {
     mkdirSync(dir, { recursive: true });
@@ -89,10 +91,11 @@ export class LlmCache {
     if (this.map.has(record.k)) return;
     this.map.set(record.k, record);
     const fd = this.openForAppend();
-    // If another process died mid-line, start on a fresh line so its fragment stays alone on its line.
+    // If another process died mid-line, start on a fresh line so its fragment stays alone on its line. When the
+    // file ends where our own last record ended, that record's newline is the last byte: no read needed.
     const size = fstatSync(fd).size;
     let prefix = "";
-    if (size > 0) {
+    if (size > 0 && size !== this.lastEnd) {
       const b = Buffer.alloc(1);
       readSync(fd, b, 0, 1, size - 1);
       if (b[0] !== 0x0a) prefix = "\n";
@@ -100,6 +103,9 @@ export class LlmCache {
     const buf = Buffer.from(prefix + JSON.stringify(record) + "\n", "utf8");
     let written = 0;
     while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written);
+    // Only a guess under concurrent writers (another append may land between fstat and write); then the next
+    // put simply reads the byte.
+    this.lastEnd = size + buf.length;
   }
 
   /** Read records appended since the last read (by this or other processes). */

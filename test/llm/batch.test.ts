@@ -110,4 +110,18 @@ describe("batch APIs against the fake server", () => {
     assert.equal(listBatches("b4")[0]!.id, realId);
     await e1.close();
   });
+
+  it("submits only what fits the budget (estimated at the batch price)", async () => {
+    const engine = createEngine({ cacheDir: join(tmp.dir, "cache-budget"), progress: false, prices: { "gpt-3.5-turbo-0613": { inputPerMTok: 1000, outputPerMTok: 1000 } } });
+    // Each request: ~5 input + 64 output tokens = 69 tokens, $0.069 at list price, $0.0345 in a batch.
+    const reqs = Array.from({ length: 10 }, (_, i) => oa(server.openaiBaseURL, `budget ${i}`));
+    const n0 = server.batchItems.length;
+    const s = await runBatch(engine, reqs, { run: "b5", pollIntervalMs: 5, progress: false, budget: { usd: 0.1 } });
+    assert.equal(s.stopped, "budget");
+    assert.equal(s.calls, 2);
+    assert.equal(s.skipped, 8);
+    assert.equal(server.batchItems.length - n0, 2);
+    assert.ok(s.usd <= 0.1);
+    await engine.close();
+  });
 });
