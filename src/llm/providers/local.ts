@@ -20,7 +20,7 @@ import type { ChatRequest, ChatResult, FinishReason, Provider } from "../types.j
 export interface LocalProviderOptions {
   /** CPU threads per evaluation (default: `ALPACARE_THREADS`, else {@link defaultThreads}: idle cores, 1 for tiny models). */
   threads?: number;
-  /** Context size in tokens (default 2048, capped at the model's training context). */
+  /** Context size in tokens per sequence (default 4096, capped at the model's training context: 2048 for stories260K). */
   contextSize?: number;
   /**
    * Parallel sequences in one context: several requests share each evaluation batch, which amortises the per-step
@@ -128,7 +128,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
     if (!s) {
       s = (async () => {
         const m = await loadLocalModel(model, gpu);
-        const contextSize = Math.min(options.contextSize ?? 2048, m.trainContextSize || 2048);
+        const contextSize = Math.min(options.contextSize ?? 4096, m.trainContextSize || 2048);
         const parallel = parallelFor(model);
         const context = await m.createContext({ contextSize, sequences: parallel, threads: threadsFor(model) });
         const free: LlamaContextSequence[] = [];
