@@ -8,48 +8,29 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readJsonlIfExists, writeFileAtomic, writeJsonl } from "../core/index.js";
-import { dedup } from "../dedup/index.js";
-import { lcsLength, rougeFMeasure, rougeTokenize } from "../text/index.js";
+import { dedup, RougeLIndex } from "../dedup/index.js";
 import { taskRunFiles, type GeneratedTask, type InlineDeduper } from "./tasks.js";
 
-function fmeasure(target: readonly number[] | Int32Array, prediction: readonly number[] | Int32Array, lcs: number): number {
-  if (target.length === 0 || prediction.length === 0) return 0;
-  return rougeFMeasure(lcs / prediction.length, lcs / target.length);
-}
-
 /**
- * An {@link InlineDeduper} over the seed instructions plus every kept instruction, with an upper bound to skip
- * hopeless pairs: LCS <= min(m, n), so F <= 2 min/(m+n); pairs that cannot exceed the threshold are not aligned.
+ * An {@link InlineDeduper} over the seed instructions plus every kept instruction. It is the dedup stage's exact
+ * growable index ({@link RougeLIndex}): bounds skip only pairs that cannot matter, so verdicts equal a full scan,
+ * at a fraction of the LCS computations (the paper's scale makes a plain scan take hours).
  */
 export function makeRougeInlineDeduper(seedInstructions: readonly string[], threshold: number): InlineDeduper {
-  const vocab = new Map<string, number>();
-  const encode = (s: string) => Int32Array.from(rougeTokenize(s), (t) => {
-    let id = vocab.get(t);
-    if (id === undefined) vocab.set(t, (id = vocab.size));
-    return id;
-  });
-  const pool: { tokens: Int32Array; text: string }[] = seedInstructions.map((text) => ({ tokens: encode(text), text }));
+  const index = new RougeLIndex();
+  const texts: string[] = [];
+  for (const text of seedInstructions) {
+    index.add(text);
+    texts.push(text);
+  }
   return {
     check(instruction: string) {
-      const cand = encode(instruction);
-      let best = 0;
-      let nearest: string | undefined;
-      for (const p of pool) {
-        const m = cand.length;
-        const n = p.tokens.length;
-        if (m === 0 || n === 0) continue;
-        const bound = (2 * Math.min(m, n)) / (m + n);
-        if (bound <= best && bound <= threshold) continue;
-        const f = fmeasure(p.tokens, cand, lcsLength(p.tokens, cand));
-        if (f > best) {
-          best = f;
-          nearest = p.text;
-        }
-      }
-      return { duplicate: best > threshold, score: best, nearest };
+      const r = index.query(instruction);
+      return { duplicate: r.maxSimilarity > threshold, score: r.maxSimilarity, nearest: r.nearest === null || r.maxSimilarity === 0 ? undefined : texts[r.nearest] };
     },
     add(instruction: string) {
-      pool.push({ tokens: encode(instruction), text: instruction });
+      index.add(instruction);
+      texts.push(instruction);
     },
   };
 }
