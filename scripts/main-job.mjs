@@ -24,7 +24,8 @@ function run(label, args) {
 }
 
 // 1. Build: notebooks import the built library, so it must match src/.
-const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+// The same compiler as `npm run build` (node_modules/.bin/tsc).
+const tsc = join(root, "node_modules", ".bin", "tsc");
 if (!existsSync(tsc)) {
   process.stderr.write("main job: node_modules is missing: run `npm install` first\n");
   process.exit(1);

@@ -33,6 +33,7 @@ const FLAGS: Record<string, ParseOption> = {
   timeout: { type: "string" },
   "max-retries": { type: "string" },
   threads: { type: "string" },
+  "context-size": { type: "string" },
   "dry-run": { type: "boolean" },
   "no-cache": { type: "boolean" },
   batch: { type: "boolean" },
@@ -67,6 +68,8 @@ export interface LlmFlags {
   timeoutMs?: number;
   maxRetries?: number;
   threads?: number;
+  /** Tokens per sequence of a local model's context (`--context-size`). */
+  contextSize?: number;
   dryRun: boolean;
   cache: boolean;
   batch: boolean;
@@ -117,6 +120,7 @@ export function llmFlags(values: Record<string, unknown>, prefix?: string): LlmF
     timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
     maxRetries: num(values, name("max-retries", prefix), { int: true, min: 0 }),
     threads: num(values, name("threads", prefix), { int: true, min: 1 }),
+    contextSize: num(values, name("context-size", prefix), { int: true, min: 16 }),
     dryRun: values["dry-run"] === true,
     cache: f("no-cache") !== true,
     batch: f("batch") === true,
@@ -173,7 +177,7 @@ export function engineOptionsFromFlags(values: Record<string, unknown>, prefix?:
     cache: f.cache,
     dryRun: f.dryRun,
     apiKeyEnv,
-    local: f.threads ? { threads: f.threads } : undefined,
+    local: f.threads || f.contextSize ? { threads: f.threads, contextSize: f.contextSize } : undefined,
     handleSigint: true,
     ...extra,
   };
@@ -207,6 +211,7 @@ export function llmFlagsHelp(prefix?: string): string {
     `  ${p("timeout")} S           per-call timeout in seconds (default 120; 600 local)`,
     `  ${p("max-retries")} N       retries on 429/5xx/timeouts (default 6)`,
     `  ${p("threads")} N           CPU threads for local models (default: available cores)`,
+    `  ${p("context-size")} N      tokens per parallel sequence of a local model (default 4096, capped at its training context; a value set is used as is); a longer prompt gets a context of its own up to the larger of the two, else fails: never truncated`,
     `  ${p("no-cache")}            send every call and store nothing (default: cached, never paid twice)`,
     `  ${p("batch")}               use the provider's batch API (OpenAI Batch / Anthropic Message Batches: half price, hours)`,
   ];

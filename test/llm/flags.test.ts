@@ -68,6 +68,16 @@ describe("LLM CLI flags", () => {
     }
   });
 
+  it("--context-size reaches the local provider's options (and its --judge- twin stays separate)", () => {
+    const v = parse(["--context-size", "1024", "--judge-context-size", "2048", "--threads", "1"]);
+    assert.deepEqual(engineOptionsFromFlags(v).local, { threads: 1, contextSize: 1024 });
+    assert.deepEqual(engineOptionsFromFlags(v, "judge").local, { threads: undefined, contextSize: 2048 });
+    assert.equal(engineOptionsFromFlags(parse([])).local, undefined);
+    assert.throws(() => llmFlags(parse(["--context-size", "0"])), UsageError);
+    assert.throws(() => llmFlags(parse(["--context-size", "1.5k"])), UsageError);
+    assert.ok(llmFlagsHelp().includes("--context-size"));
+  });
+
   it("help lists every flag, prefixed for the judge", () => {
     for (const flag of ["--provider", "--model", "--base-url", "--concurrency", "--rpm", "--budget", "--dry-run", "--no-cache", "--run", "--batch"]) assert.ok(llmFlagsHelp().includes(flag), flag);
     assert.ok(llmFlagsHelp("judge").includes("--judge-provider"));

@@ -7,6 +7,17 @@
  * `rawPrompt` requests use plain completion. Temperature 0 (the default when unset) is greedy and deterministic;
  * a `seed` makes sampling reproducible. Threads default to the cores this process may actually use: the library's
  * own default (4) was 50-1000x slower on a 2-core machine.
+ *
+ * The prompt is always evaluated whole, or the call fails. Left to itself node-llama-cpp never fails on a long
+ * prompt: LlamaCompletion keeps only the last `contextSize - contextSize/10` tokens of the input, and
+ * LlamaChatSession "compresses" the chat history (cuts the start of the user text) to fit, and both shift the
+ * context (drop the start) when generation reaches its end. Here every prompt is tokenized first (with the same
+ * chat template and BOS rule the library uses); a prompt whose tokens plus `maxTokens` do not fit the shared
+ * context's sequences runs on a dedicated one-sequence context sized to fit (up to the model's training context,
+ * or `contextSize` when set above it); beyond that the call fails with an {@link LlmRequestError} (not retried,
+ * not cached). After generation the tokens in the sequence are checked against the prompt's, and
+ * `usage.inputTokens` is the prompt's exact token count. Unset `maxTokens` means "until the context is full"
+ * (finish reason "length" when that is what stopped it).
  */
 import { statSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -20,7 +31,11 @@ import type { ChatRequest, ChatResult, FinishReason, Provider } from "../types.j
 export interface LocalProviderOptions {
   /** CPU threads per evaluation (default: `ALPACARE_THREADS`, else {@link defaultThreads}: idle cores, 1 for tiny models). */
   threads?: number;
-  /** Context size in tokens per sequence (default 4096, capped at the model's training context: 2048 for stories260K). */
+  /**
+   * Context size in tokens of each parallel sequence (node-llama-cpp allocates `contextSize x parallel` cells).
+   * Default 4096, capped at the model's training context (2048 for stories260K). A value set here is used as is,
+   * even above the training context. Prompts that need more get a one-sequence context of their own (see above).
+   */
   contextSize?: number;
   /**
    * Parallel sequences in one context: several requests share each evaluation batch, which amortises the per-step
@@ -104,8 +119,29 @@ function mapStop(reason: string): FinishReason {
 interface ModelSlot {
   model: LlamaModel;
   context: LlamaContext;
+  /** Tokens each sequence can hold. */
+  contextSize: number;
+  parallel: number;
   free: LlamaContextSequence[];
   waiters: ((s: LlamaContextSequence) => void)[];
+}
+
+/** Tokens kept free at the end of a sequence (node-llama-cpp's chat shifts the context when fewer are left). */
+const FREE_TOKENS = 1;
+
+/** Smallest power of two >= n (one-sequence contexts for long prompts come in few sizes, so they are reused). */
+function roundUpPow2(n: number): number {
+  let p = 256;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** The token BOS node-llama-cpp's LlamaCompletion prepends (its `resolveBeginningTokenToPrepend`), or null. */
+function completionBos(lib: NodeLlamaCpp, m: LlamaModel): number | null {
+  const v = m.vocabularyType;
+  if (v === lib.LlamaVocabularyType.rwkv || v === lib.LlamaVocabularyType.ugm) return null;
+  if (v === lib.LlamaVocabularyType.wpm) return (m.tokens.bos as number | null) ?? null;
+  return m.tokens.shouldPrependBosToken ? ((m.tokens.bos as number | null) ?? null) : null;
 }
 
 /** The in-process provider. `close()` frees its contexts (models stay loaded for other instances). */
@@ -123,22 +159,61 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
   const slots = new Map<string, Promise<ModelSlot>>();
   const grammars = new Map<string, Promise<unknown>>();
 
-  function slotFor(model: string): Promise<ModelSlot> {
-    let s = slots.get(model);
+  /** The per-sequence context of the shared (parallel) context, and the most a one-sequence context may have. */
+  function sizesFor(m: LlamaModel): { contextSize: number; ceiling: number } {
+    const train = m.trainContextSize || 2048;
+    if (options.contextSize !== undefined) return { contextSize: options.contextSize, ceiling: Math.max(options.contextSize, train) };
+    return { contextSize: Math.min(4096, train), ceiling: train };
+  }
+
+  /** The context for `model` with `contextSize` tokens per sequence and `parallel` sequences (created once). */
+  function slotFor(model: string, m: LlamaModel, contextSize: number, parallel: number): Promise<ModelSlot> {
+    const id = `${model}\u0000${contextSize}\u0000${parallel}`;
+    let s = slots.get(id);
     if (!s) {
       s = (async () => {
-        const m = await loadLocalModel(model, gpu);
-        const contextSize = Math.min(options.contextSize ?? 4096, m.trainContextSize || 2048);
-        const parallel = parallelFor(model);
         const context = await m.createContext({ contextSize, sequences: parallel, threads: threadsFor(model) });
         const free: LlamaContextSequence[] = [];
         for (let i = 0; i < parallel; i++) free.push(context.getSequence());
-        return { model: m, context, free, waiters: [] };
+        return { model: m, context, contextSize: context.contextSize, parallel, free, waiters: [] };
       })();
-      s.catch(() => slots.delete(model));
-      slots.set(model, s);
+      s.catch(() => slots.delete(id));
+      slots.set(id, s);
     }
     return s;
+  }
+
+  /**
+   * The slot a prompt of `promptTokens` fits in with `maxTokens` more (or at least one, when unset): the shared
+   * context when it fits there, else a one-sequence context sized to fit, else an {@link LlmRequestError}.
+   */
+  async function slotForPrompt(model: string, m: LlamaModel, promptTokens: number, maxTokens: number | undefined): Promise<ModelSlot> {
+    const { contextSize, ceiling } = sizesFor(m);
+    const parallel = parallelFor(model);
+    const need = promptTokens + (maxTokens ?? 1) + FREE_TOKENS;
+    const main = await slotFor(model, m, contextSize, parallel);
+    if (need <= main.contextSize) return main;
+    const what = `the prompt is ${promptTokens} tokens${maxTokens === undefined ? "" : ` and maxTokens is ${maxTokens}`}: ${need} tokens needed`;
+    const shared = `Each of the shared context's ${main.parallel} parallel sequence${main.parallel === 1 ? "" : "s"} holds ${main.contextSize} tokens`;
+    if (need > ceiling) {
+      const beyondTrain = options.contextSize !== undefined && options.contextSize > (m.trainContextSize || 2048);
+      throw new LlmRequestError(
+        `local: ${what} (${FREE_TOKENS} kept free), more than the ${ceiling}-token context this model allows ` +
+          `(${beyondTrain ? "set by --context-size / local.contextSize" : "its training context; a larger --context-size / local.contextSize goes beyond it at your own risk"}). ` +
+          `${shared}. Not sent: node-llama-cpp would silently drop the start of the prompt. Shorten the prompt or lower maxTokens.`,
+      );
+    }
+    const size = Math.min(ceiling, roundUpPow2(need));
+    try {
+      return await slotFor(model, m, size, 1);
+    } catch (e) {
+      throw new LlmRequestError(
+        `local: ${what}, more than the ${main.contextSize} tokens per sequence of the shared context, ` +
+          `and a one-sequence ${size}-token context for it could not be created (${(e as Error).message}). ` +
+          `Free memory with fewer parallel sequences (--parallel / local.parallel) or a smaller --context-size / local.contextSize, or shorten the prompt.`,
+        { cause: e },
+      );
+    }
   }
 
   async function take(slot: ModelSlot, signal?: AbortSignal): Promise<LlamaContextSequence> {
@@ -166,6 +241,17 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
     else slot.free.push(seq);
   }
 
+  const wrappers = new WeakMap<LlamaModel, import("node-llama-cpp").ChatWrapper>();
+  /** The chat template LlamaChatSession would pick ("auto"), resolved once per model and passed to it explicitly. */
+  function chatWrapperFor(lib: NodeLlamaCpp, m: LlamaModel): import("node-llama-cpp").ChatWrapper {
+    let w = wrappers.get(m);
+    if (!w) {
+      w = lib.resolveChatWrapper(m);
+      wrappers.set(m, w);
+    }
+    return w;
+  }
+
   async function grammarFor(schema: Record<string, unknown>): Promise<unknown> {
     const id = JSON.stringify(schema);
     let g = grammars.get(id);
@@ -184,7 +270,39 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
         throw new LlmRequestError("local: presencePenalty/frequencyPenalty are not supported for local models");
       }
       const lib = await loadNodeLlamaCpp();
-      const slot = await slotFor(req.model);
+      const m = await loadLocalModel(req.model, gpu);
+      // The exact tokens the library will evaluate, counted before choosing where to run them.
+      let promptTokens: number[];
+      let rawTokens: number[] | undefined;
+      let chat: { wrapper: import("node-llama-cpp").ChatWrapper; history: import("node-llama-cpp").ChatHistoryItem[]; prompt: string } | undefined;
+      if (req.rawPrompt) {
+        const bos = completionBos(lib, m);
+        // LlamaCompletion tokenizes a string input this way (tokenizeInput); passing the tokens makes it certain.
+        rawTokens = m.tokenize(rawPromptText(req), false, bos !== null ? "trimLeadingSpace" : undefined) as number[];
+        promptTokens = bos !== null ? [bos, ...rawTokens] : rawTokens.slice();
+      } else {
+        const system = req.messages.filter((x) => x.role === "system").map((x) => x.content).join("\n\n");
+        const turns = req.messages.filter((x) => x.role !== "system");
+        const last = turns[turns.length - 1];
+        if (!last || last.role !== "user") throw new LlmRequestError("local: the last message must be a user message");
+        const wrapper = chatWrapperFor(lib, m);
+        let history: import("node-llama-cpp").ChatHistoryItem[];
+        if (turns.length > 1) {
+          history = system ? [{ type: "system", text: system }] : [];
+          for (const t of turns.slice(0, -1)) history.push(t.role === "user" ? { type: "user", text: t.content } : { type: "model", response: [t.content] });
+        } else {
+          // What LlamaChatSession starts with for this system prompt.
+          const sys = wrapper.settings.supportsSystemMessages;
+          history = sys == null || sys ? wrapper.generateInitialChatHistory({ systemPrompt: system }) : [];
+        }
+        chat = { wrapper, history, prompt: last.content };
+        // What LlamaChatSession.promptWithMeta then renders (its history plus the prompt plus an empty answer).
+        const full = [...lib.appendUserMessageToChatHistory(history, last.content), { type: "model", response: [] } as import("node-llama-cpp").ChatHistoryItem];
+        promptTokens = wrapper.generateContextState({ chatHistory: full }).contextText.tokenize(m.tokenizer) as number[];
+      }
+      const slot = await slotForPrompt(req.model, m, promptTokens.length, req.maxTokens);
+      // Unset maxTokens: up to the end of the context, never past it (past it the library would drop the prompt's start).
+      const maxTokens = req.maxTokens ?? slot.contextSize - FREE_TOKENS - promptTokens.length;
       const grammar = req.jsonSchema ? await grammarFor(req.jsonSchema) : undefined;
       const seq = await take(slot, signal);
       const t0 = Date.now();
@@ -192,7 +310,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
       try {
         const common = {
           signal,
-          maxTokens: req.maxTokens,
+          maxTokens,
           temperature: req.temperature ?? 0,
           topP: req.topP,
           seed: req.seed,
@@ -201,29 +319,24 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
         };
         let text: string;
         let stopReason: string;
-        if (req.rawPrompt) {
+        if (rawTokens) {
           const completion = new lib.LlamaCompletion({ contextSequence: seq, autoDisposeSequence: false });
           try {
-            // Keep the text exactly as generated (a raw completion is not a chat turn to tidy up).
-            const r = await completion.generateCompletionWithMeta(rawPromptText(req), { ...common, trimWhitespaceSuffix: false });
+            // Keep the text exactly as generated (a raw completion is not a chat turn to tidy up). No context
+            // shift: it fits (checked above), and a shift would drop the prompt's start.
+            const r = await completion.generateCompletionWithMeta(rawTokens as never, {
+              ...common, trimWhitespaceSuffix: false, contextShiftSize: 0, disableContextShift: true,
+            });
             text = r.response;
             stopReason = r.metadata.stopReason;
           } finally {
             completion.dispose({ disposeSequence: false });
           }
         } else {
-          const system = req.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
-          const turns = req.messages.filter((m) => m.role !== "system");
-          const last = turns[turns.length - 1];
-          if (!last || last.role !== "user") throw new LlmRequestError("local: the last message must be a user message");
-          const session = new lib.LlamaChatSession({ contextSequence: seq, systemPrompt: system, autoDisposeSequence: false });
+          const session = new lib.LlamaChatSession({ contextSequence: seq, chatWrapper: chat!.wrapper, autoDisposeSequence: false });
           try {
-            if (turns.length > 1) {
-              const history: import("node-llama-cpp").ChatHistoryItem[] = system ? [{ type: "system", text: system }] : [];
-              for (const m of turns.slice(0, -1)) history.push(m.role === "user" ? { type: "user", text: m.content } : { type: "model", response: [m.content] });
-              session.setChatHistory(history);
-            }
-            const r = await session.promptWithMeta(last.content, common);
+            session.setChatHistory(chat!.history);
+            const r = await session.promptWithMeta(chat!.prompt, common);
             text = r.responseText;
             stopReason = r.stopReason;
           } finally {
@@ -231,10 +344,20 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
           }
         }
         if (stopReason === "abort") throw new LlmAbortError();
+        // The sequence must start with the whole prompt: the guarantee this provider gives, checked, not assumed.
+        const held = seq.contextTokens;
+        const diverged = promptTokens.findIndex((t, i) => held[i] !== t);
+        if (diverged >= 0) {
+          throw new LlmRequestError(
+            `local: node-llama-cpp did not evaluate the whole prompt (${promptTokens.length} tokens; the sequence holds ` +
+              `${held.length}, differing from token ${diverged}); the answer is discarded`,
+          );
+        }
         const after = seq.tokenMeter.getState();
         const outputTokens = after.usedOutputTokens - before.usedOutputTokens;
-        const inputTokens = Math.max(0, after.usedInputTokens - before.usedInputTokens);
-        return { text, finishReason: mapStop(stopReason), usage: { inputTokens, outputTokens }, latencyMs: Date.now() - t0, modelVersion: undefined };
+        return {
+          text, finishReason: mapStop(stopReason), usage: { inputTokens: promptTokens.length, outputTokens }, latencyMs: Date.now() - t0, modelVersion: undefined,
+        };
       } finally {
         await give(slot, seq);
       }
