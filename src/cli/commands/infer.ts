@@ -137,7 +137,7 @@ const command: Command = {
     const parallel = int(values.parallel, "parallel", 1);
     const engine = engineFromFlags(values, undefined, {
       progress: false,
-      ...(target.provider === "local" ? { local: { threads: flags.threads, parallel } } : {}),
+      ...(target.provider === "local" ? { local: { threads: flags.threads, parallel, contextSize: flags.contextSize } } : {}),
     });
     try {
       let failed = 0;
