@@ -59,8 +59,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest);
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`alpacare ${name}: ${e.message}\nRun \`alpacare ${name} --help\` for usage.\n`);
+    // node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed flags: usage errors.
+    const parseArgsError = typeof (e as { code?: unknown })?.code === "string" && (e as { code: string }).code.startsWith("ERR_PARSE_ARGS");
+    if (e instanceof UsageError || parseArgsError) {
+      process.stderr.write(`alpacare ${name}: ${(e as Error).message}\nRun \`alpacare ${name} --help\` for usage.\n`);
       return 2;
     }
     if (e instanceof InputError) {

@@ -4,3 +4,4 @@ export * from "./errors.js";
 export * from "./jsonl.js";
 export * from "./hash.js";
 export * from "./progress.js";
+export * from "./random.js";

@@ -2,6 +2,7 @@
  * Small statistics for the judge-free analyses (beyond the paper): Kendall's tau-b with ties, Pearson's r, ordinary
  * least squares with R², a seeded sample. Pure functions over number arrays; NaN/null pairs are the caller's to drop.
  */
+import { mulberry32 } from "../core/index.js";
 
 /** Kendall's tau-b of two equally long samples, with ties, and a two-sided permutation p-value. */
 export interface KendallTau {
@@ -68,7 +69,7 @@ export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>, options:
       }
       pValue = hits / total;
     } else {
-      const rand = seededUniformRandom(options.seed ?? 1);
+      const rand = mulberry32(options.seed ?? 1);
       let hits = 0;
       for (let k = 0; k < perms; k++) {
         const p = shuffle(ys, rand);
@@ -99,17 +100,6 @@ function* permutations<T>(xs: T[]): Generator<T[]> {
   }
 }
 
-/** A seeded uniform [0, 1) generator (mulberry32): samples and permutations are reproducible. */
-export function seededUniformRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(xs: readonly T[], rand: () => number): T[] {
   const a = xs.slice();
@@ -123,7 +113,7 @@ function shuffle<T>(xs: readonly T[], rand: () => number): T[] {
 /** `k` distinct indices of `0..n-1`, sorted, drawn with a seeded generator (all of them when k >= n). */
 export function seededSampleIndices(n: number, k: number, seed = 1): number[] {
   if (k >= n) return Array.from({ length: n }, (_, i) => i);
-  const rand = seededUniformRandom(seed);
+  const rand = mulberry32(seed);
   const idx = Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(rand() * (n - i));

@@ -7,6 +7,7 @@
  * FastChat (`fastchat` policy): an item counts as the shared verdict when both orders agree, and as a tie when they
  * disagree; unparsed still excludes the item.
  */
+import { mulberry32 } from "../core/index.js";
 import { nanMean, npSum, npSampleStd } from "./numpy.js";
 import { scoreToPosition } from "./parse.js";
 import type { ItemVerdicts, JudgeOrder, VerdictParseMode, ScoringPolicy, VerdictRecord, VerdictScore } from "./types.js";
@@ -73,17 +74,6 @@ function finite(a: ArrayLike<number>): number[] {
   return out;
 }
 
-/** A small seeded PRNG (mulberry32): bootstrap draws are reproducible from the seed. */
-export function bootstrapRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `np.percentile` with linear interpolation, on a sorted array; q in [0, 100]. */
 export function npPercentileSorted(sorted: ArrayLike<number>, q: number): number {
@@ -123,7 +113,7 @@ export function bootstrapWinRate(scores: ArrayLike<number>, options: WinRateBoot
   const seed = options.seed ?? 42;
   const level = options.level ?? 0.95;
   if (s.length === 0) return { estimate: NaN, ci: [NaN, NaN], samples: B, seed };
-  const rand = bootstrapRandom(seed);
+  const rand = mulberry32(seed);
   const stats = new Float64Array(B);
   const n = s.length;
   for (let b = 0; b < B; b++) {
@@ -157,7 +147,7 @@ export function pairedBootstrap(a: ReadonlyMap<string, number>, b: ReadonlyMap<s
   if (n === 0) return { estimate: NaN, ci: [NaN, NaN], samples: B, seed, n, pValue: NaN };
   const d = ids.map((id) => a.get(id)! - b.get(id)!);
   const estimate = (npSum(d) / n) * 100;
-  const rand = bootstrapRandom(seed);
+  const rand = mulberry32(seed);
   const stats = new Float64Array(B);
   let le = 0;
   let ge = 0;
