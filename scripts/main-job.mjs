@@ -24,8 +24,9 @@ function run(label, args) {
 }
 
 // 1. Build: notebooks import the built library, so it must match src/.
-// The same compiler as `npm run build` (node_modules/.bin/tsc).
-const tsc = join(root, "node_modules", ".bin", "tsc");
+// The same compiler as `npm run build`: TypeScript from devDependencies by its own path (npm links tslab's older
+// TypeScript fork at node_modules/.bin/tsc).
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 if (!existsSync(tsc)) {
   process.stderr.write("main job: node_modules is missing: run `npm install` first\n");
   process.exit(1);

@@ -122,9 +122,10 @@ function build() {
   const marker = join(root, "dist", ".build-ok");
   const sources = Math.max(newestMtime(join(root, "src")), statSync(join(root, "tsconfig.json")).mtimeMs);
   if (existsSync(marker) && statSync(marker).mtimeMs >= sources) return say("dist/ up to date");
-  // The same compiler as `npm run build` (node_modules/.bin/tsc; note that npm links tslab's TypeScript fork there).
-  const tsc = join(root, "node_modules", ".bin", "tsc");
-  if (!existsSync(tsc)) throw new Error("node_modules/.bin/tsc is missing: run `npm install` first");
+  // The same compiler as `npm run build`: TypeScript from devDependencies by its own path (npm links tslab's
+  // older TypeScript fork at node_modules/.bin/tsc).
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  if (!existsSync(tsc)) throw new Error("node_modules/typescript is missing: run `npm install` first");
   const t = Date.now();
   const r = run(process.execPath, [tsc, "-p", "tsconfig.json"]);
   if (r.status !== 0) throw new Error(`the TypeScript build failed (exit ${r.status}); see the errors above`);

@@ -26,7 +26,7 @@ export interface RougeLQueryResult {
   topK: { index: number; similarity: number }[];
 }
 
-function grow(a: Int32Array, need: number): Int32Array {
+function grow(a: Int32Array<ArrayBufferLike>, need: number): Int32Array<ArrayBufferLike> {
   if (a.length >= need) return a;
   const b = new Int32Array(Math.max(need, a.length * 2));
   b.set(a);
@@ -37,9 +37,9 @@ function grow(a: Int32Array, need: number): Int32Array {
 export class RougeLIndex {
   private readonly stem: boolean;
   private readonly vocab = new Map<string, number>();
-  private seq = new Int32Array(4096);
-  private bag = new Int32Array(4096);
-  private seqOff = new Int32Array(1025);
+  private seq: Int32Array<ArrayBufferLike> = new Int32Array(4096);
+  private bag: Int32Array<ArrayBufferLike> = new Int32Array(4096);
+  private seqOff: Int32Array<ArrayBufferLike> = new Int32Array(1025);
   private entries = 0;
   private postings: number[][] = [];
   private readonly searcher: Searcher;

@@ -25,6 +25,9 @@ import { loadReproducedWinRates, type ReproducedOptions } from "./paper-reproduc
 import { paperFigureSpecs, type PaperFigureSpec, type PaperFigureSpecOptions } from "./paper-spec.js";
 
 /** Options for {@link paperFigures}. */
+
+/** The gallery heading (figures/index.html) for the paper's result figures, which carry no `NN-` prefix. */
+export const PAPER_FIGURES_GROUP = "Paper figures 2-6 and 10 (notebook 06, alpacare figures)";
 export interface PaperFiguresOptions extends ReproducedOptions, PaperFigureSpecOptions {
   /** Which figures: `fig2`, `2a`, `fig5`, `6c`, `fig10`... (default: all). */
   only?: readonly string[];
@@ -95,6 +98,7 @@ export function paperFigures(options: PaperFiguresOptions = {}): PaperFigureSet 
       provenance: { ...provenanceRecord(prov), figure: spec.id },
       width: 1200,
       height: 600,
+      group: PAPER_FIGURES_GROUP,
     });
     if ((options.paperOnly ?? true) && spec.published !== "none") {
       const pfig = buildPaperFigure(spec, reported, { paperPromptHash: promptHash });
@@ -105,6 +109,7 @@ export function paperFigures(options: PaperFiguresOptions = {}): PaperFigureSet 
         provenance: { ...provenanceRecord(paperProvenance(spec, { paperPromptHash: promptHash })), figure: spec.id },
         width: 1000,
         height: 520,
+        group: PAPER_FIGURES_GROUP,
       });
     }
   }
@@ -130,6 +135,7 @@ export function paperFigures(options: PaperFiguresOptions = {}): PaperFigureSet 
       provenance: { source: `run ${options.run ?? "default"}`, policy, bars: String(summary.bars) },
       width: 1000,
       height: (fig.layout.height as number) ?? 800,
+      group: PAPER_FIGURES_GROUP,
     });
   }
   return { specs, items, rows, table, summary, reproduced };
