@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const started = Date.now();
@@ -164,6 +164,30 @@ function data() {
   throw new Error(`\`alpacare data\` failed (exit ${r.status}); see above. Fix it, then run \`npm run setup\` again.`);
 }
 
+/**
+ * The embedded default model: on a machine with internet, download the small instruction model (Qwen2.5-0.5B-Instruct
+ * Q4_K_M, ~490 MB, SHA-256 checked) into the git-ignored models/. Offline (or in CI, or with ALPACARE_OFFLINE=1) the
+ * workbench falls back to the stories260K test model and says so wherever it is used. Never fatal.
+ */
+async function model() {
+  if (process.env.ALPACARE_MODEL) return say(`default local model: ALPACARE_MODEL=${process.env.ALPACARE_MODEL}`);
+  if (process.env.CI === "true" || process.env.ALPACARE_OFFLINE === "1") {
+    return say("default local model: not downloaded (CI/offline); the stories260K test model stands in (it cannot follow instructions)");
+  }
+  const lib = await import(pathToFileURL(join(root, "dist", "index.js")).href);
+  const target = join(root, "models", lib.DEFAULT_DOWNLOAD.file);
+  if (existsSync(target)) return say(`default local model: ${relative(root, target)}`);
+  try {
+    const path = await lib.downloadDefaultModel({ signal: AbortSignal.timeout(30 * 60 * 1000) });
+    say(`downloaded the default local model to ${relative(root, path)}`);
+  } catch (e) {
+    warn(
+      `could not download the default local model (${e instanceof Error ? e.message : String(e)}); using the stories260K ` +
+        "test model, which cannot follow instructions. Set ALPACARE_MODEL=<file.gguf> or an API provider for real results.",
+    );
+  }
+}
+
 const skip = shouldRun();
 if (skip !== undefined) {
   if (process.env.ALPACARE_SETUP_RUNNING !== "1") say(`skipped (${skip})`);
@@ -175,6 +199,7 @@ try {
   kernel();
   build();
   data();
+  await model();
   say(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 } catch (e) {
   process.stderr.write(`setup: FAILED: ${e instanceof Error ? e.message : String(e)}\n`);
