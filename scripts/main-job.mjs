@@ -40,11 +40,12 @@ if (!run("build (tsc)", [tsc, "-p", "tsconfig.json"])) {
 const cli = join(root, "bin", "alpacare.js");
 if (!run("notebooks", [cli, "notebooks", "--keep-going", ...process.argv.slice(2)])) failures.push("notebooks");
 
-// 3. The paper's figures (the figures stage's command).
+// 3. The paper's figures (the figures stage's command), from the run notebook 05 judged into, so the gallery shows
+//    what the notebooks produced (ALPACARE_FIGURES_RUN picks another run, e.g. one judged with a real judge).
 const figuresCommand = join(root, "dist", "cli", "commands", "figures.js");
 if (existsSync(figuresCommand) && readFileSync(figuresCommand, "utf8").includes("PLACEHOLDER")) {
   say("WARNING: `alpacare figures` is not built yet (placeholder); skipping the paper figures");
-} else if (!run("figures", [cli, "figures"])) {
+} else if (!run("figures", [cli, "figures", "--run", process.env.ALPACARE_FIGURES_RUN ?? "notebook-05"])) {
   failures.push("figures");
 }
 
