@@ -68,7 +68,7 @@ function pad(s: string | number, n: number): string {
 }
 
 const command: Command = {
-  summary: "Run a model on iCliniq / MedInstruct-test / AlpacaFarm in the paper's format (resumable)",
+  summary: "run a model on iCliniq / MedInstruct-test / AlpacaFarm in the paper's format (resumable)",
   help,
   async run(argv) {
     const { values } = parseArgs({

@@ -66,7 +66,7 @@ export function judgeFromFlags(values: Record<string, unknown>): JudgeModelConfi
 }
 
 const command: Command = {
-  summary: "Dual-sided LLM judging of a model against a reference (both orders, resumable)",
+  summary: "dual-sided LLM judging of a model against a reference (both orders, resumable)",
   help,
   async run(argv) {
     const { values } = parseArgs({

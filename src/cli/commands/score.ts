@@ -122,7 +122,7 @@ function exportGroups(records: VerdictRecord[], values: Record<string, unknown>,
 }
 
 const command: Command = {
-  summary: "Win rate, bootstrap CI, unparsed count, flip and tie rates from verdict / upstream / AlpacaEval files",
+  summary: "win rate, bootstrap CI, unparsed count, flip and tie rates from verdict / upstream / AlpacaEval files",
   help,
   async run(argv) {
     const { values, positionals } = parseArgs({
