@@ -20,6 +20,29 @@ function orderedTestSets(names: readonly string[]): string[] {
 }
 
 /**
+ * A note naming the (model, test set) cells with no outputs (e.g. not mirrored), so an absent bar or box is read as
+ * missing, never as zero. Undefined when every model has every test set.
+ */
+function missingCellsAnnotation(cells: readonly { model: string; testSet: string }[]): Record<string, unknown> | undefined {
+  const models = [...new Set(cells.map((c) => c.model))];
+  const testSets = orderedTestSets(cells.map((c) => c.testSet));
+  const have = new Set(cells.map((c) => `${c.model}\u0000${c.testSet}`));
+  const missing = testSets.flatMap((t) => models.filter((m) => !have.has(`${m}\u0000${t}`)).map((m) => `${m} · ${t}`));
+  if (missing.length === 0) return undefined;
+  return {
+    text: `No outputs (missing, not zero): ${missing.join(", ")}`,
+    xref: "paper",
+    yref: "paper",
+    x: 0,
+    y: 1.02,
+    yanchor: "bottom",
+    xanchor: "left",
+    showarrow: false,
+    font: { size: 11, color: "#b00" },
+  };
+}
+
+/**
  * Response-length box plots: one box per model, grouped by test set; `measure` words (default) or tokens. Boxes are
  * drawn from precomputed quartiles (whiskers at the 10th and 90th percentiles, a mark at the mean), so the figure
  * stays small whatever the number of responses. The axis is logarithmic; empty answers are drawn at 1.
@@ -51,8 +74,10 @@ export function inferLengthFigure(groups: readonly { model: string; testSet: str
       title: { text: options.title ?? `Response length (${measure === "words" ? "words" : "tokens ≈ chars/4"}) per model and test set (box: quartiles; whiskers: 10th-90th percentile)` },
       boxmode: "group",
       yaxis: { title: { text: measure }, type: "log" },
+      annotations: [missingCellsAnnotation(groups)].filter(Boolean),
       xaxis: { tickangle: -40, automargin: true },
-      legend: { orientation: "h", y: 1.08 },
+      legend: { orientation: "h", y: 1.16 },
+      margin: { t: 120 },
       width: 1000,
       height: 520,
     },
@@ -72,8 +97,10 @@ export function inferRateFigure(summaries: readonly OutputSummary[], rate: "empt
       title: { text: options.title ?? `Responses flagged "${label}" (%)` },
       barmode: "group",
       yaxis: { title: { text: "% of responses" }, rangemode: "tozero" },
+      annotations: [missingCellsAnnotation(summaries)].filter(Boolean),
       xaxis: { tickangle: -40, automargin: true },
-      legend: { orientation: "h", y: 1.08 },
+      legend: { orientation: "h", y: 1.16 },
+      margin: { t: 120 },
       width: 1000,
       height: 480,
     },
