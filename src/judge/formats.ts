@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError, readJsonl, writeFileAtomic, writeJsonl } from "../core/index.js";
-import { npSum, npSampleStd } from "./numpy.js";
+import { npRint, npSum, npSampleStd } from "./numpy.js";
 import { parseVerdictAllModes } from "./parse.js";
 import { dualSidedScores, type VerdictScoreOptions } from "./score.js";
 import type { JudgeOrder, VerdictRecord } from "./types.js";
@@ -176,6 +176,24 @@ export interface AlpacaEvalWinRate {
   nTotal: number;
   /** Left out: null, NaN or outside [1, 2]. */
   nMissing: number;
+  /**
+   * AlpacaEval's `discrete_win_rate` (its `ZeroOneScoringRule`): each preference rounded first (1.5 -> draw, then
+   * NumPy's round-half-to-even, so 1.25 -> base win, 1.75 -> model win), then the same mean x 100. Equals `winRate`
+   * for discrete preferences; differs for continuous ones (e.g. AlpaCare's item-level 1.25 / 1.75).
+   */
+  discreteWinRate: number;
+}
+
+/** AlpacaEval's discrete win rate of preferences (see {@link AlpacaEvalWinRate.discreteWinRate}). */
+export function alpacaEvalDiscreteWinRate(preferences: ReadonlyArray<number | null | undefined>): number {
+  const v: number[] = [];
+  for (const p of preferences) {
+    if (p === null || p === undefined || Number.isNaN(p)) continue;
+    const r = npRint(p === 1.5 ? 0 : p);
+    const q = r === 0 ? 1.5 : r;
+    if (q >= 1 && q <= 2) v.push(q - 1);
+  }
+  return v.length ? (npSum(v) / v.length) * 100 : NaN;
 }
 
 /**
@@ -200,6 +218,7 @@ export function alpacaEvalWinRate(preferences: ReadonlyArray<number | null | und
     nDraws,
     nTotal: n,
     nMissing: preferences.length - n,
+    discreteWinRate: alpacaEvalDiscreteWinRate(preferences),
   };
 }
 

@@ -65,3 +65,10 @@ export function npSampleStd(a: ArrayLike<number>): number {
   for (let i = 0; i < n; i++) d[i] = (a[i]! - m) ** 2;
   return Math.sqrt(npSum(d) / (n - 1));
 }
+
+/** `np.rint` (what `np.round` / pandas' `round()` do at 0 decimals): round half to even, keeping the sign of zero. */
+export function npRint(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  // Math.round rounds halves up; NumPy rounds them to the even neighbour.
+  return Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x);
+}

@@ -46,7 +46,7 @@ export interface LoadJudgeTemplateOptions {
 /**
  * Load a judge template: `"chatgpt"` (system prompt + `alpaca_eval_chat_gpt.txt`), `"anthropic"`
  * (`alpaca_eval_anthropic.txt`, Human/Assistant form), or a path to a user template file (chat form unless its text
- * starts with "Human:"). Every template must contain `{instruction}`, `{output_1}` and `{output_2}`.
+ * starts with "Human:"; line endings normalised to "\n" as Python's text mode does). Every template must contain `{instruction}`, `{output_1}` and `{output_2}`.
  */
 export function loadJudgeTemplate(nameOrPath: string, options: LoadJudgeTemplateOptions = {}): JudgeTemplate {
   if (nameOrPath === "chatgpt") return makeJudgeTemplate("chatgpt", loadJudgePrompt("chatgpt") + "\n", JUDGE_SYSTEM_PROMPT);
@@ -54,7 +54,10 @@ export function loadJudgeTemplate(nameOrPath: string, options: LoadJudgeTemplate
   if (!existsSync(nameOrPath)) {
     throw new InputError({ file: nameOrPath }, 'judge template not found (use "chatgpt", "anthropic" or a file path)');
   }
-  return makeJudgeTemplate(basename(nameOrPath), readFileSync(nameOrPath, "utf8"), options.system, nameOrPath);
+  // Read as Python's text mode reads a template (`open(path).read()`): universal newlines, so a CRLF file fills the
+  // same prompt as its LF twin.
+  const text = readFileSync(nameOrPath, "utf8").replace(/\r\n?/g, "\n");
+  return makeJudgeTemplate(basename(nameOrPath), text, options.system, nameOrPath);
 }
 
 /**

@@ -70,6 +70,8 @@ interface ScoreRow {
   standardError: number | null;
   flipRate: number | null;
   tieRate: number | null;
+  /** AlpacaEval's `discrete_win_rate` (each preference rounded first); alpaca-eval format only. */
+  discreteWinRate?: number | null;
   unparsedList?: { itemId: string; order: string; raw: string }[];
 }
 
@@ -201,7 +203,7 @@ const command: Command = {
           rows.push({
             source: relative(projectRoot, file) || file, model: model!, reference: reference!, judge: annotator || undefined, policy: "alpaca-eval", parse: "n/a",
             winRate: nn(w.winRate), n: w.nTotal, unparsed: w.nMissing, ci95: [nn(ci[0]), nn(ci[1])], standardError: nn(w.standardError),
-            flipRate: null, tieRate: w.nTotal ? w.nDraws / w.nTotal : null,
+            flipRate: null, tieRate: w.nTotal ? w.nDraws / w.nTotal : null, discreteWinRate: nn(w.discreteWinRate),
           });
         }
       }
@@ -215,7 +217,7 @@ const command: Command = {
       process.stdout.write(
         `${r.model} vs ${r.reference}${r.testSet ? ` on ${r.testSet}` : ""}${r.judge ? `, judge ${r.judge}` : ""}${r.template ? ` (${r.template})` : ""}  [${r.source}]\n` +
           `  winRate ${f(r.winRate)}%  ci95 [${f(r.ci95[0])}, ${f(r.ci95[1])}]  standardError ${f(r.standardError)}  n ${r.n}  unparsed ${r.unparsed}  ` +
-          `flipRate ${f(r.flipRate, 3)}  tieRate ${f(r.tieRate, 3)}  (policy ${r.policy}, parse ${r.parse})\n`,
+          `flipRate ${f(r.flipRate, 3)}  tieRate ${f(r.tieRate, 3)}${r.discreteWinRate !== undefined ? `  discreteWinRate ${f(r.discreteWinRate)}%` : ""}  (policy ${r.policy}, parse ${r.parse})\n`,
       );
       for (const u of r.unparsedList ?? []) process.stdout.write(`    unparsed ${u.itemId} ${u.order}: ${JSON.stringify(u.raw)}\n`);
     }
