@@ -77,13 +77,13 @@ export interface LlmFlags {
 }
 
 /** Parse `5usd`, `$5`, `5` (dollars) or `200000tokens`, `200k tokens`, `1.5Mtok` (tokens). */
-export function parseBudget(text: string): Budget {
+export function parseBudget(text: string, flag = "budget"): Budget {
   const t = text.trim().toLowerCase().replace(/\s+/g, "");
   let m = t.match(/^\$?(\d+(?:\.\d+)?)(usd|\$|dollars?)?$/);
   if (m) return { usd: Number(m[1]) };
   m = t.match(/^(\d+(?:\.\d+)?)([km]?)(tokens?|toks?|t)$/);
   if (m) return { tokens: Math.round(Number(m[1]) * (m[2] === "k" ? 1e3 : m[2] === "m" ? 1e6 : 1)) };
-  throw new UsageError(`--budget ${JSON.stringify(text)}: use dollars (e.g. 5usd) or tokens (e.g. 200000tokens)`);
+  throw new UsageError(`--${flag} ${JSON.stringify(text)}: use dollars (e.g. 5usd) or tokens (e.g. 200000tokens)`);
 }
 
 function num(values: Record<string, unknown>, flag: string, opts: { int?: boolean; min?: number } = {}): number | undefined {
@@ -116,7 +116,7 @@ export function llmFlags(values: Record<string, unknown>, prefix?: string): LlmF
     concurrency: num(values, name("concurrency", prefix), { int: true, min: 1 }),
     rpm: num(values, name("rpm", prefix), { min: 0.001 }),
     tpm: num(values, name("tpm", prefix), { min: 1 }),
-    budget: budget === undefined ? undefined : parseBudget(String(budget)),
+    budget: budget === undefined ? undefined : parseBudget(String(budget), name("budget", prefix)),
     timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
     maxRetries: num(values, name("max-retries", prefix), { int: true, min: 0 }),
     threads: num(values, name("threads", prefix), { int: true, min: 1 }),

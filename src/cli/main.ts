@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { InputError } from "../core/errors.js";
+import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmRequestError, LlmRetryableError } from "../llm/index.js";
 import { UsageError, type Command } from "./command.js";
 
 /** Every command, in the order of the paper's pipeline. */
@@ -69,7 +70,17 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`alpacare ${name}: ${e.message}\n`);
       return 1;
     }
-    throw e;
+    // A missing or rejected key, a spent budget, a refused request, Ctrl-C: the message says it all (it names the
+    // key's environment variable, the endpoint, the limit); a stack trace would only hide it.
+    if (e instanceof LlmAuthError || e instanceof LlmBudgetError || e instanceof LlmRequestError || e instanceof LlmRetryableError || e instanceof LlmAbortError) {
+      process.stderr.write(`alpacare ${name}: ${e.message}\n`);
+      return 1;
+    }
+    // Anything else: one readable line; the stack only on request (bug reports), since most are still user-facing
+    // (a run started with other options, a file of the wrong kind).
+    if (process.env.ALPACARE_DEBUG) throw e;
+    process.stderr.write(`alpacare ${name}: ${e instanceof Error ? e.message : String(e)}\n(set ALPACARE_DEBUG=1 for the stack trace)\n`);
+    return 1;
   }
 }
 

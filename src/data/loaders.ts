@@ -295,6 +295,20 @@ function mismatch(r: LocatedRecord, field: string, testSet: TestSetName, item: T
   return new InputError({ ...r.at, field }, `does not match ${testSet} item ${item.id} (record ${r.position}): got ${describe(got)}, expected ${describe((item as unknown as Record<string, unknown>)[field])}`);
 }
 
+/**
+ * The note every number resting on a substituted reference set must carry, or undefined for AlpaCare's own
+ * references: AlpaCare did not publish its AlpacaFarm references, AlpacaEval's outputs of the same models stand in.
+ */
+export function referenceSubstitutionNote(ref: ReferenceName, testSet: TestSetName): string | undefined {
+  if (testSet !== "AlpacaFarm") return undefined;
+  const folder = ALPACA_EVAL_REFERENCE_FOLDERS[ref];
+  if (folder === undefined) return undefined;
+  return (
+    `AlpaCare did not publish its AlpacaFarm references; these are AlpacaEval's ${folder} outputs on the same 805 instructions` +
+    (ref === "gpt-4" ? " (gpt4 = gpt-4-0314)" : ref === "gpt-3.5-turbo" ? " (gpt-3.5-turbo-0301, AlpacaEval 1's ChatGPT)" : "")
+  );
+}
+
 /** A reference set with its provenance (see {@link ReferenceSet}); AlpacaFarm uses AlpacaEval's outputs. */
 export function loadReferenceSet(ref: ReferenceName, testSet: TestSetName): ReferenceSet {
   const source = referenceSourcePath(ref, testSet);
@@ -307,9 +321,7 @@ export function loadReferenceSet(ref: ReferenceName, testSet: TestSetName): Refe
       testSet,
       source,
       generator: folder,
-      substitution:
-        `AlpaCare did not publish its AlpacaFarm references; these are AlpacaEval's ${folder} outputs on the same 805 instructions` +
-        (ref === "gpt-4" ? " (gpt4 = gpt-4-0314)" : ref === "gpt-3.5-turbo" ? " (gpt-3.5-turbo-0301, AlpacaEval 1's ChatGPT)" : ""),
+      substitution: referenceSubstitutionNote(ref, testSet),
       outputs,
     };
   }

@@ -58,3 +58,14 @@ test("bad flags are usage errors (exit 2)", () => {
   assert.equal(cli(["data", "--frobnicate"]).code, 2);
   assert.equal(cli(["data", "--mirror", "x", "--no-mirror"]).code, 2);
 });
+
+test("an --only pattern that selects no file is not a success (exit 1, says so)", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "alpacare-cli-data-"));
+  try {
+    const r = cli(["data", "--only", "no/such/file-xyz.json", "--quiet"], { ALPACARE_DATA_DIR: dataDir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /no source matches "no\/such\/file-xyz\.json"/);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

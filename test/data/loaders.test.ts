@@ -23,6 +23,7 @@ import {
   loadPaperValues,
   loadReferenceOutputs,
   loadReferenceSet,
+  referenceSubstitutionNote,
   loadSeedTasks,
   loadTaskGenerationExamples,
   loadTestSet,
@@ -201,8 +202,11 @@ describe("the real data (data/raw)", { skip: !existsSync(join(rawDir(), "alpacar
         assert.deepEqual(set.outputs.map((o) => o.id), ids, `${ref} on ${t}`);
         assert.ok(set.outputs.every((o) => typeof o.output === "string"));
         assert.equal(Boolean(set.substitution), t === "AlpacaFarm");
+        // The same note without loading anything (what `alpacare score` prints beside AlpacaFarm numbers).
+        assert.equal(referenceSubstitutionNote(ref, t), set.substitution);
       }
     }
+    assert.match(referenceSubstitutionNote("gpt-4", "AlpacaFarm")!, /AlpacaEval's gpt4 outputs .*gpt-4-0314/);
     assert.equal(loadReferenceSet("gpt-4", "AlpacaFarm").generator, "gpt4");
     assert.equal(loadReferenceSet("gpt-3.5-turbo", "AlpacaFarm").generator, "gpt-3.5-turbo-0301");
     assert.equal(loadReferenceSet("text-davinci-003", "AlpacaFarm").generator, "text_davinci_003");

@@ -19,6 +19,8 @@ describe("LLM CLI flags", () => {
     assert.deepEqual(parseBudget("200000tokens"), { tokens: 200000 });
     assert.deepEqual(parseBudget("1.5M tokens"), { tokens: 1500000 });
     assert.throws(() => parseBudget("lots"), UsageError);
+    // A bad --judge-budget is reported under its own name.
+    assert.throws(() => llmFlags(parse(["--judge-budget", "5xyz"]), "judge"), /^UsageError: --judge-budget "5xyz"/);
   });
 
   it("reads the plain and --judge- flags separately; --dry-run and --run are shared", () => {

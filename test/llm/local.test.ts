@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { projectRoot } from "../../src/core/index.js";
 import { createEngine, defaultModel, type ChatRequest, type Engine } from "../../src/llm/index.js";
+import { localRepeatPenalty } from "../../src/llm/providers/local.js";
 import { tempDir } from "./helpers.js";
 
 /** stories260K: data/raw (after `alpacare data`) else the mirror beside the project. */
@@ -73,6 +74,18 @@ describe("local GGUF through node-llama-cpp (stories260K)", { skip: model ? fals
     assert.equal(r.finishReason, "length");
   });
 
+  it("presence/frequency penalties: OpenAI's formula through node-llama-cpp (0 = none; deterministic; changes greedy output)", async () => {
+    const base = await make().complete(raw("Once upon a time", { maxTokens: 48 }));
+    const zero = await make().complete(raw("Once upon a time", { maxTokens: 48, presencePenalty: 0, frequencyPenalty: 0 }));
+    assert.equal(zero.text, base.text);
+    const p1 = await make().complete(raw("Once upon a time", { maxTokens: 48, presencePenalty: 1.5 }));
+    const p2 = await make().complete(raw("Once upon a time", { maxTokens: 48, presencePenalty: 1.5 }));
+    assert.equal(p1.text, p2.text);
+    assert.notEqual(p1.text, base.text, "the greedy story repeats tokens, so a presence penalty must change it");
+    const chat = await make().complete({ provider: "local", model: model!, messages: [{ role: "user", content: "Tell me a story." }], temperature: 0, maxTokens: 16, presencePenalty: 1.5 });
+    assert.ok(chat.text.length > 0);
+  });
+
   it("seeded sampling is reproducible", async () => {
     const e = make();
     const s1 = await e.complete(raw("Once upon a time", { temperature: 0.9, seed: 11, maxTokens: 16 }));
@@ -114,5 +127,14 @@ describe("local GGUF through node-llama-cpp (stories260K)", { skip: model ? fals
       if (saved === undefined) delete process.env.ALPACARE_MODEL;
       else process.env.ALPACARE_MODEL = saved;
     }
+  });
+});
+
+describe("localRepeatPenalty (OpenAI penalties as node-llama-cpp's repeat penalty)", () => {
+  it("is off when both penalties are 0 or unset, else additive only, over the whole answer, newlines included", () => {
+    assert.equal(localRepeatPenalty({}, 100), undefined);
+    assert.equal(localRepeatPenalty({ presencePenalty: 0, frequencyPenalty: 0 }, 100), undefined);
+    assert.deepEqual(localRepeatPenalty({ presencePenalty: 1.5 }, 500), { penalty: 1, presencePenalty: 1.5, frequencyPenalty: 0, lastTokens: 500, penalizeNewLine: true });
+    assert.deepEqual(localRepeatPenalty({ frequencyPenalty: -0.5 }, 0), { penalty: 1, presencePenalty: 0, frequencyPenalty: -0.5, lastTokens: 1, penalizeNewLine: true });
   });
 });

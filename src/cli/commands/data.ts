@@ -18,10 +18,10 @@ Flags:
   --base-url URL   download from URL/<repository>/<commit>/<path> (default: ALPACARE_DATA_BASE_URL, else GitHub raw)
   --quiet          print only the summary line (and errors)
 
-Exit code 0 when every selected file is verified, 1 when any failed.
+Exit code 0 when every selected file is verified, 1 when any failed or when --only selects no file.
 
 Example:
-  alpacare data --only "model_ouputs/AlpaCare-7b/**" --verify`;
+  alpacare data --only "alpacare/data/model_ouputs/AlpaCare-7b/**" --verify`;
 
 const command: Command = {
   summary: "acquire and verify the upstream data into data/raw/ (mirror or download)",
@@ -55,6 +55,8 @@ const command: Command = {
       baseUrl: values["base-url"],
       quiet: values.quiet,
     });
+    // A pattern that selects nothing is almost always a typo: "0 files verified" must not read as success.
+    if (values.only !== undefined && result.files.length === 0) return 1;
     return result.ok ? 0 : 1;
   },
 };

@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
 import { exportDataset } from "../../generate/index.js";
+import { requireGeneratedTasks } from "../run-checks.js";
 
 const help = `alpacare export: write a generation run as a training dataset.
 
@@ -38,6 +39,7 @@ const command: Command = {
     });
     if (values.noinput !== "empty" && values.noinput !== "keep") throw new UsageError("--noinput must be empty or keep");
     if (!/^[A-Za-z0-9._-]+$/.test(values.run)) throw new UsageError(`--run ${JSON.stringify(values.run)}: use letters, digits, '.', '_' or '-'`);
+    requireGeneratedTasks(values.run);
     const s = exportDataset({ run: values.run, outDir: values.out, name: values.name, noinput: values.noinput, requireOutput: !values["include-unanswered"] });
     process.stdout.write(`exported ${s.records} records (${s.tasksWithoutResponse} tasks without a response${values["include-unanswered"] ? ", included" : ", left out"})\n`);
     for (const f of Object.values(s.files)) process.stdout.write(`  ${f}\n`);

@@ -1,7 +1,8 @@
 /** `alpacare figures`: regenerate the paper's Figures 2-6 (paper vs reproduced) and the judge-free analyses, headless. */
-import { join } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { figuresDir, writeFileAtomic } from "../../core/index.js";
+import { InputError, dataDir, figuresDir, runDir, writeFileAtomic } from "../../core/index.js";
 import {
   differenceTableCsv,
   exportFigures,
@@ -88,6 +89,17 @@ const command: Command = {
     }
 
     const items: FigureItem[] = [];
+    if (wantPaper && !existsSync(runDir(values.run))) {
+      // A mistyped --run would otherwise overwrite the gallery's figures with empty reproductions and exit 0.
+      const runsDir = join(dataDir(), "runs");
+      const runs = existsSync(runsDir) ? readdirSync(runsDir).filter((d) => existsSync(join(runsDir, d, "verdicts"))) : [];
+      const hint = `runs with verdicts: ${runs.length ? runs.join(", ") : "none yet (alpacare judge writes them)"}`;
+      if (argv.some((a) => a === "--run" || a.startsWith("--run="))) {
+        const rel = relative(process.cwd(), runDir(values.run));
+        throw new InputError({ file: rel.startsWith("..") ? runDir(values.run) : rel }, `no such run (${hint})`);
+      }
+      process.stderr.write(`figures: no run "${values.run}" yet: the reproduced bars will be empty (${hint}; pick one with --run)\n`);
+    }
     if (wantPaper) {
       const set = paperFigures({
         only: paperOnly,

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
 import { generateResponses, type NoInputRule, type ResponseVariant } from "../../generate/index.js";
 import { engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, requestBaseFromFlags } from "../llm-flags.js";
+import { requireGeneratedTasks } from "../run-checks.js";
 
 const help = `alpacare generate-responses: answer each kept task of a generation run with one call (PAPER.md section 4).
 
@@ -60,6 +61,7 @@ const command: Command = {
     };
     const flags = llmFlags(values);
     const responder = requestBaseFromFlags(values);
+    requireGeneratedTasks(flags.run);
     const engine = engineFromFlags(values, undefined, { progress: false });
     try {
       if (flags.dryRun) {

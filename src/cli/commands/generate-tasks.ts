@@ -140,6 +140,16 @@ const command: Command = {
       if (Object.keys(summary.rejectReasons).length) out.write(`reject reasons: ${Object.entries(summary.rejectReasons).map(([k, v]) => `${k}=${v}`).join(" ")}\n`);
       for (const e of summary.errors) process.stderr.write(`error: ${e}\n`);
       if (summary.stopped) process.stderr.write(`stopped early: ${summary.stopped} (rerun the same command to continue)\n`);
+      else if (!summary.complete && summary.errors.length === 0 && summary.callsThisRun + summary.cacheHits > 0) {
+        // The generator caps one call at 4x the requests the target needs (+10): a teacher whose tasks are mostly
+        // rejected would otherwise spend without end. Say so instead of exiting 1 silently.
+        process.stderr.write(
+          `not complete: ${summary.kept}/${target} tasks kept after ${summary.requestsDone} requests; this call stopped at its request cap ` +
+            `(4x the requests the target needs, +10) because the teacher's tasks are mostly rejected` +
+            `${Object.keys(summary.rejectReasons).length ? " (see reject reasons above, rejects.jsonl)" : ""}. ` +
+            `Rerun the same command to send more, or use a teacher that follows the prompt.\n`,
+        );
+      }
       if (summary.complete && dedup === "post-hoc") {
         // The paper's step after generation: all-pairs Rouge-L over the generated instructions.
         const f = await filterGeneratedTasks(run, { policy: "all-pairs", threshold });

@@ -5,6 +5,7 @@
 import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { projectRoot } from "../../core/index.js";
+import { referenceSubstitutionNote, type ReferenceName, type TestSetName } from "../../data/index.js";
 import {
   alpacaEvalWinRate, bootstrapWinRate, loadVerdicts, pairAlpacareComparisonFiles, readAlpacaEvalAnnotations,
   readAlpacareComparisonFiles, readVerdictFile, reparseVerdicts, unparsedVerdicts, winRateTable, type VerdictParseMode, type ScoringPolicy,
@@ -73,6 +74,8 @@ interface ScoreRow {
   /** AlpacaEval's `discrete_win_rate` (each preference rounded first); alpaca-eval format only. */
   discreteWinRate?: number | null;
   unparsedList?: { itemId: string; order: string; raw: string }[];
+  /** Set when the reference outputs are a substitute (AlpacaFarm: AlpacaEval's); every number resting on it says so. */
+  referenceSubstitution?: string;
 }
 
 const nn = (x: number): number | null => (Number.isNaN(x) ? null : x);
@@ -209,6 +212,10 @@ const command: Command = {
       }
     }
 
+    for (const r of rows) {
+      const note = r.testSet ? referenceSubstitutionNote(r.reference as ReferenceName, r.testSet as TestSetName) : undefined;
+      if (note) r.referenceSubstitution = note;
+    }
     if (values.json) {
       process.stdout.write(JSON.stringify(rows.length === 1 ? rows[0] : { results: rows }, null, 2) + "\n");
       return 0;
@@ -219,6 +226,7 @@ const command: Command = {
           `  winRate ${f(r.winRate)}%  ci95 [${f(r.ci95[0])}, ${f(r.ci95[1])}]  standardError ${f(r.standardError)}  n ${r.n}  unparsed ${r.unparsed}  ` +
           `flipRate ${f(r.flipRate, 3)}  tieRate ${f(r.tieRate, 3)}${r.discreteWinRate !== undefined ? `  discreteWinRate ${f(r.discreteWinRate)}%` : ""}  (policy ${r.policy}, parse ${r.parse})\n`,
       );
+      if (r.referenceSubstitution) process.stdout.write(`  note: ${r.referenceSubstitution}\n`);
       for (const u of r.unparsedList ?? []) process.stdout.write(`    unparsed ${u.itemId} ${u.order}: ${JSON.stringify(u.raw)}\n`);
     }
     return 0;

@@ -130,6 +130,22 @@ interface ModelSlot {
 const FREE_TOKENS = 1;
 
 /** Smallest power of two >= n (one-sequence contexts for long prompts come in few sizes, so they are reused). */
+/**
+ * OpenAI's presence/frequency penalties as node-llama-cpp's repeat penalty: llama.cpp's penalties sampler subtracts
+ * `count * frequency + (count > 0) * presence` from a token's logit, OpenAI's formula, over the tokens generated so
+ * far (never the prompt). So: the multiplicative repeat penalty off (1), newlines penalised like any token, and the
+ * window the whole answer. Undefined (no penalty at all, node-llama-cpp's default off state) when both are 0/unset.
+ */
+export function localRepeatPenalty(
+  req: Pick<ChatRequest, "presencePenalty" | "frequencyPenalty">,
+  maxTokens: number,
+): { penalty: number; presencePenalty: number; frequencyPenalty: number; lastTokens: number; penalizeNewLine: boolean } | undefined {
+  const presencePenalty = req.presencePenalty ?? 0;
+  const frequencyPenalty = req.frequencyPenalty ?? 0;
+  if (presencePenalty === 0 && frequencyPenalty === 0) return undefined;
+  return { penalty: 1, presencePenalty, frequencyPenalty, lastTokens: Math.max(1, maxTokens), penalizeNewLine: true };
+}
+
 function roundUpPow2(n: number): number {
   let p = 256;
   while (p < n) p *= 2;
@@ -265,10 +281,6 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
   return {
     name: "local",
     async complete(req: ChatRequest, signal?: AbortSignal): Promise<Omit<ChatResult, "cached" | "key">> {
-      if (req.presencePenalty !== undefined || req.frequencyPenalty !== undefined) {
-        // node-llama-cpp has its own repeat penalty shape; silently ignoring these would make cached answers lie.
-        throw new LlmRequestError("local: presencePenalty/frequencyPenalty are not supported for local models");
-      }
       const lib = await loadNodeLlamaCpp();
       const m = await loadLocalModel(req.model, gpu);
       // The exact tokens the library will evaluate, counted before choosing where to run them.
@@ -316,6 +328,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
           seed: req.seed,
           customStopTriggers: req.stop?.length ? req.stop : undefined,
           grammar: grammar as never,
+          repeatPenalty: localRepeatPenalty(req, maxTokens),
         };
         let text: string;
         let stopReason: string;
