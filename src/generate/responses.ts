@@ -128,6 +128,10 @@ export interface ResponseSummary {
   answered: number;
   answeredBefore: number;
   failed: number;
+  /** The first few distinct errors of failed calls (after the engine's retries), so a failure says why. */
+  errors: string[];
+  /** Why the engine stopped early (budget, aborted), when it did. */
+  stopped?: string;
   skippedEmptyPrompt: number;
   /** Tasks whose input upstream's "NA" substring rule dropped from the prompt. */
   inputsDroppedByNaRule: number;
@@ -159,7 +163,7 @@ export async function generateResponses(options: GenerateResponsesOptions): Prom
   const file = responsesFile(run);
   const done = new Set(readJsonlIfExists<TaskResponse>(file).filter((r) => r.paramsHash === paramsHash).map((r) => r.id));
   const summary: ResponseSummary = {
-    run, tasks: tasks.length, answered: 0, answeredBefore: 0, failed: 0, skippedEmptyPrompt: 0, inputsDroppedByNaRule: 0,
+    run, tasks: tasks.length, answered: 0, answeredBefore: 0, failed: 0, errors: [], skippedEmptyPrompt: 0, inputsDroppedByNaRule: 0,
     calls: 0, cacheHits: 0, usd: 0, usedFilteredTasks: filtered,
   };
   const todo: { id: string; instruction: string; input: string; req: ChatRequest }[] = [];
@@ -181,6 +185,7 @@ export async function generateResponses(options: GenerateResponsesOptions): Prom
     prog.tick();
     if (r instanceof Error) {
       summary.failed++;
+      if (summary.errors.length < 5 && !summary.errors.includes(r.message)) summary.errors.push(r.message);
       return;
     }
     const t = todo[i]!;
@@ -206,6 +211,7 @@ export async function generateResponses(options: GenerateResponsesOptions): Prom
   summary.calls = res.calls;
   summary.cacheHits = res.cacheHits;
   summary.usd = res.usd;
+  if (res.stopped && res.stopped !== "dry-run") summary.stopped = res.stopped;
   if (res.estimate && res.stopped === "dry-run") summary.estimate = res.estimate;
   return summary;
 }

@@ -279,6 +279,19 @@ export function readTaskCompletions(run: string): CompletionRecord[] {
   return readJsonlIfExists<CompletionRecord>(taskRunFiles(run).completions);
 }
 
+/** The fields (dot paths) whose values differ between a stored run config and a new one, as `path: old -> new`. */
+function configDifferences(prev: object, next: object): string[] {
+  const out: string[] = [];
+  const walk = (a: unknown, b: unknown, path: string) => {
+    if (path === "configHash" || path === "createdAt") return;
+    if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+    } else if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`);
+  };
+  walk(prev, next, "");
+  return out.length ? out : ["(configuration hash differs)"];
+}
+
 /**
  * Generate tasks until `target` are kept (see the module comment for the store). Resumable: call again with the
  * same run and options and it continues where it stopped, on the same random stream.
@@ -296,7 +309,10 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
   if (existsSync(files.config)) {
     const prev = JSON.parse(readFileSync(files.config, "utf8")) as TaskRunConfig;
     if (prev.configHash !== config.configHash)
-      throw new Error(`run "${run}" was started with a different configuration (${prev.configHash}, now ${config.configHash}); use another run name or the same options`);
+      throw new Error(
+        `run "${run}" was started with a different configuration (${files.config}): ${configDifferences(prev, config).join("; ")}. ` +
+          "Use the same options to resume it, or another --run name for a new dataset (mixing the two would make one dataset from two recipes).",
+      );
   } else if (!options.dryRun) {
     writeFileAtomic(files.config, JSON.stringify({ ...config, createdAt: new Date().toISOString() }, null, 2) + "\n");
   }

@@ -77,7 +77,7 @@ test("abort mid-run, resume: the same tasks as an uninterrupted run, nothing sen
   // same answers (the teacher is deterministic per prompt) => byte-identical task files
   assert.deepEqual(lines(taskRunFiles("b").tasks), lines(taskRunFiles("a").tasks));
   // a different configuration in the same run folder is refused
-  await assert.rejects(generateTasks(options("b", "cache-b", { seed: 1 })), /different configuration/);
+  await assert.rejects(generateTasks(options("b", "cache-b", { seed: 1 })), /different configuration \(.*config\.json\): seed: 42 -> 1/);
 });
 
 test("robust parser + inline dedup, and a dry run estimate", async () => {

@@ -86,7 +86,9 @@ const command: Command = {
           `${s.skippedEmptyPrompt} skipped (instruction "NA"), ${s.inputsDroppedByNaRule} inputs dropped by the "NA" substring rule; calls ${s.calls}, cache hits ${s.cacheHits}, $${s.usd.toFixed(4)}\n`,
       );
       if (s.estimate) process.stdout.write(`dry run: ${s.estimate.calls} calls to send (${s.estimate.cached} cached), ~${s.estimate.inputTokens} input + ${s.estimate.outputTokens} output tokens, ~$${s.estimate.usd.toFixed(2)}\n`);
-      return s.failed > 0 ? 1 : 0;
+      for (const e of s.errors) process.stderr.write(`  failed: ${e}\n`);
+      if (s.stopped) process.stderr.write(`stopped early (${s.stopped}): rerun the same command to answer the rest; answers so far are kept\n`);
+      return s.failed > 0 || s.stopped ? 1 : 0;
     } finally {
       await engine.close();
     }
