@@ -58,10 +58,15 @@ export function progress(options: ProgressOptions): Progress {
     return { label: options.label, done, total: options.total, elapsedMs, ratePerSec, etaSec, counters: { ...counters } };
   };
 
+  let lastDrawn = "";
   const draw = (final: boolean) => {
     const s = state();
     options.onUpdate?.(s);
     if (options.silent) return;
+    // In a log (no TTY) the final line repeats nothing: skip it when the last periodic line already showed these counts.
+    const drawn = `${s.done}:${JSON.stringify(s.counters)}`;
+    if (!tty && final && drawn === lastDrawn) return;
+    lastDrawn = drawn;
     const line = formatProgress(s, unit);
     if (tty) stream.write(`\r\x1b[K${line}${final ? "\n" : ""}`);
     else stream.write(line + "\n");

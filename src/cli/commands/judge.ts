@@ -120,9 +120,12 @@ const command: Command = {
         orders: order ? [order as JudgeOrder] : undefined, engine, dryRun: flags.dryRun, batch: flags.batch ? { progress: !v.quiet } : undefined, storePrompts: v["store-prompts"] === true,
       });
       const s = result.summary;
+      // A budget stop or an abort leaves pairs unjudged: not a success, though rerunning resumes where it stopped.
+      const stoppedEarly = result.llm?.stopped !== undefined && result.llm.stopped !== "dry-run";
+      const exitCode = result.failures.length || stoppedEarly ? 1 : 0;
       if (v.json) {
         process.stdout.write(JSON.stringify({ ...result, file: relative(projectRoot, result.file), configFile: relative(projectRoot, result.configFile), judge }, null, 2) + "\n");
-        return result.failures.length ? 1 : 0;
+        return exitCode;
       }
       const out: string[] = [];
       out.push(`judge ${judge.provider}/${judge.model}, template ${result.template.name} (${result.template.hash}), ${modelName} vs ${reference} on ${testSet}`);
@@ -141,8 +144,9 @@ const command: Command = {
       if (result.unparsed.length > 5) out.push(`  ... ${result.unparsed.length - 5} more (alpacare score --unparsed ${relative(projectRoot, result.file)})`);
       for (const f of result.failures.slice(0, 5)) out.push(`  failed ${f.itemId} ${f.order}: ${f.message}`);
       out.push(`verdicts: ${relative(projectRoot, result.file)}`);
+      if (stoppedEarly) out.push(`stopped early (${result.llm!.stopped}): ${result.skipped} pairs not sent; rerun the same command to resume`);
       process.stdout.write(out.join("\n") + "\n");
-      return result.failures.length ? 1 : 0;
+      return exitCode;
     } finally {
       await engine.close();
     }
