@@ -122,10 +122,9 @@ export function seededSampleIndices(n: number, k: number, seed = 1): number[] {
   return idx.slice(0, k).sort((a, b) => a - b);
 }
 
-/** Pearson's correlation coefficient; NaN when fewer than 2 points or a side is constant. */
-export function pearsonCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): number {
+/** Means and centred sums of squares and products of two equally long samples (both fits below start here). */
+function centredMoments(x: ArrayLike<number>, y: ArrayLike<number>): { mx: number; my: number; sxy: number; sxx: number; syy: number } {
   const n = x.length;
-  if (n < 2 || y.length !== n) return NaN;
   let mx = 0;
   let my = 0;
   for (let i = 0; i < n; i++) {
@@ -144,6 +143,13 @@ export function pearsonCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): 
     sxx += dx * dx;
     syy += dy * dy;
   }
+  return { mx, my, sxy, sxx, syy };
+}
+
+/** Pearson's correlation coefficient; NaN when fewer than 2 points or a side is constant. */
+export function pearsonCorrelation(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  if (x.length < 2 || y.length !== x.length) return NaN;
+  const { sxy, sxx, syy } = centredMoments(x, y);
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
 }
 
@@ -160,22 +166,7 @@ export interface LinearFit {
 export function leastSquaresLine(x: ArrayLike<number>, y: ArrayLike<number>): LinearFit {
   const n = x.length;
   if (n < 2 || y.length !== n) return { n, slope: NaN, intercept: NaN, r2: NaN };
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-    syy += (y[i]! - my) ** 2;
-  }
+  const { mx, my, sxy, sxx, syy } = centredMoments(x, y);
   const slope = sxx > 0 ? sxy / sxx : NaN;
   const intercept = my - slope * mx;
   const r2 = sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : NaN;

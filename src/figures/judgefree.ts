@@ -20,7 +20,7 @@ import {
   type PaperTestSet,
 } from "./paper-spec.js";
 import type { FigureItem } from "./export.js";
-import type { PaperPlot, ReportedWinRate } from "./paper.js";
+import { paperChrome, type PaperPlot, type ReportedWinRate } from "./paper.js";
 import { meanOfFinite, medianOfFinite, kendallTauB, leastSquaresLine, pearsonCorrelation, seededSampleIndices, type KendallOptions } from "./judgefree-stats.js";
 
 /** Where the judge-free analyses read answers from (the data stage's loaders by default; tests inject their own). */
@@ -356,7 +356,6 @@ export function rankAgreementTable(results: readonly MeasureVsWinRate[]): RankAg
 // ---------------------------------------------------------------------------------------------------------------
 // Figures (every title says "beyond the paper").
 
-const FONT = "Liberation Sans, Arial, Helvetica, sans-serif";
 const TEST_SET_COLORS: Record<PaperTestSet, string> = { iCliniq: "#5B9BD5", "MedInstruct-test": "#ED7D31", AlpacaFarm: "#A5A5A5" };
 const BEYOND = "Beyond the paper";
 
@@ -370,21 +369,7 @@ function judgeFreeLayout(title: string, subtitle: string, extra: Record<string, 
   return {
     width: 1000,
     height: 520,
-    font: { family: FONT, size: 12, color: "#404040" },
-    paper_bgcolor: "#FFFFFF",
-    plot_bgcolor: "#FFFFFF",
-    title: {
-      text: `<b>${title}</b>`,
-      x: 0.01,
-      xanchor: "left",
-      xref: "container",
-      y: 1,
-      yref: "container",
-      yanchor: "top",
-      pad: { t: 12 },
-      font: { size: 15, family: FONT, color: "#000000" },
-      subtitle: { text: subtitle, font: { size: 11, family: FONT, color: "#595959" } },
-    },
+    ...paperChrome(`<b>${title}</b>`, subtitle),
     margin: { l: 70, r: 20, t: 96, b: 90 },
     legend: { orientation: "h", x: 0.5, xanchor: "center", y: -0.14, yanchor: "top" },
     ...extra,

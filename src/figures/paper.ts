@@ -247,18 +247,17 @@ function barCentre(g: number, i: number, n: number, bargap: number): number {
   return g - groupWidth / 2 + (groupWidth / n) * (i + 0.5);
 }
 
-function baseLayout(spec: PaperFigureSpec, title: string, prov: FigureProvenance, yMax: number, options: PaperPlotOptions, bargap: number, alert?: string): Record<string, unknown> {
-  const parts = subtitleParts(prov);
-  const subtitle = [...(alert ? [`<span style="color:#C00000"><b>${alert}</b></span>`] : []), ...parts.map((l) => escapeHtml(l))].join("<br>");
-  const subtitleLines = parts.length + (alert ? 1 : 0);
+/**
+ * The look every result figure shares with the paper's charts: Liberation Sans, white background, a bold title at
+ * the top left with a grey subtitle under it (provenance lines). Spread into a Plotly layout.
+ */
+export function paperChrome(titleHtml: string, subtitleHtml: string): Record<string, unknown> {
   return {
-    width: options.width ?? 1000,
-    height: options.height ?? 520,
     font: { family: FONT, size: 12, color: LABEL_COLOR },
     paper_bgcolor: "#FFFFFF",
     plot_bgcolor: "#FFFFFF",
     title: {
-      text: `<b>${escapeHtml(title)}</b>`,
+      text: titleHtml,
       x: 0.01,
       xanchor: "left",
       xref: "container",
@@ -267,8 +266,19 @@ function baseLayout(spec: PaperFigureSpec, title: string, prov: FigureProvenance
       yanchor: "top",
       pad: { t: 12 },
       font: { size: 15, family: FONT, color: "#000000" },
-      subtitle: { text: subtitle, font: { size: 11, family: FONT, color: "#595959" } },
+      subtitle: { text: subtitleHtml, font: { size: 11, family: FONT, color: "#595959" } },
     },
+  };
+}
+
+function baseLayout(spec: PaperFigureSpec, title: string, prov: FigureProvenance, yMax: number, options: PaperPlotOptions, bargap: number, alert?: string): Record<string, unknown> {
+  const parts = subtitleParts(prov);
+  const subtitle = [...(alert ? [`<span style="color:#C00000"><b>${alert}</b></span>`] : []), ...parts.map((l) => escapeHtml(l))].join("<br>");
+  const subtitleLines = parts.length + (alert ? 1 : 0);
+  return {
+    width: options.width ?? 1000,
+    height: options.height ?? 520,
+    ...paperChrome(`<b>${escapeHtml(title)}</b>`, subtitle),
     margin: { l: 60, r: 20, t: 52 + 14 * subtitleLines, b: 70 },
     barmode: "group",
     bargap,

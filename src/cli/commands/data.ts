@@ -27,25 +27,21 @@ const command: Command = {
   summary: "acquire and verify the upstream data into data/raw/ (mirror or download)",
   help,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          only: { type: "string" },
-          mirror: { type: "string" },
-          "no-mirror": { type: "boolean", default: false },
-          optional: { type: "boolean", default: false },
-          verify: { type: "boolean", default: false },
-          "base-url": { type: "string" },
-          quiet: { type: "boolean", short: "q", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    // Bad flags throw ERR_PARSE_ARGS_* errors, which the CLI reports as usage errors.
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        only: { type: "string" },
+        mirror: { type: "string" },
+        "no-mirror": { type: "boolean", default: false },
+        optional: { type: "boolean", default: false },
+        verify: { type: "boolean", default: false },
+        "base-url": { type: "string" },
+        quiet: { type: "boolean", short: "q", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     if (values.mirror !== undefined && values["no-mirror"]) throw new UsageError("--mirror and --no-mirror exclude each other");
     const result = await acquireData({
       only: values.only,

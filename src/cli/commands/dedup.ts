@@ -54,29 +54,25 @@ const command: Command = {
   summary: "exact Rouge-L near-duplicate filtering (all-pairs or incremental) of a JSON/JSONL file",
   help,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          input: { type: "string" },
-          field: { type: "string" },
-          out: { type: "string" },
-          policy: { type: "string", default: "all-pairs" },
-          threshold: { type: "string", default: "0.7" },
-          pool: { type: "string" },
-          "pool-field": { type: "string" },
-          stem: { type: "boolean", default: false },
-          "top-k": { type: "string" },
-          threads: { type: "string" },
-          quiet: { type: "boolean", short: "q", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    // Bad flags throw ERR_PARSE_ARGS_* errors, which the CLI reports as usage errors.
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        input: { type: "string" },
+        field: { type: "string" },
+        out: { type: "string" },
+        policy: { type: "string", default: "all-pairs" },
+        threshold: { type: "string", default: "0.7" },
+        pool: { type: "string" },
+        "pool-field": { type: "string" },
+        stem: { type: "boolean", default: false },
+        "top-k": { type: "string" },
+        threads: { type: "string" },
+        quiet: { type: "boolean", short: "q", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     if (!values.input) throw new UsageError("--input FILE is required");
     if (!values.field) throw new UsageError("--field NAME is required");
     if (!values.out) throw new UsageError("--out FILE is required");

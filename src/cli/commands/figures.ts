@@ -49,28 +49,24 @@ const command: Command = {
   summary: "regenerate the paper's Figures 2-6 (paper vs reproduced) and the judge-free analyses into figures/",
   help,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          only: { type: "string" },
-          run: { type: "string", default: "default" },
-          policy: { type: "string", default: "alpacare" },
-          mode: { type: "string", default: "alpacare" },
-          judge: { type: "string" },
-          "ablation-judge": { type: "string" },
-          formats: { type: "string", default: "png,svg,html" },
-          sample: { type: "string", default: "200" },
-          "no-judgefree": { type: "boolean", default: false },
-          "no-paper-only": { type: "boolean", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    // Bad flags throw ERR_PARSE_ARGS_* errors, which the CLI reports as usage errors.
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        only: { type: "string" },
+        run: { type: "string", default: "default" },
+        policy: { type: "string", default: "alpacare" },
+        mode: { type: "string", default: "alpacare" },
+        judge: { type: "string" },
+        "ablation-judge": { type: "string" },
+        formats: { type: "string", default: "png,svg,html" },
+        sample: { type: "string", default: "200" },
+        "no-judgefree": { type: "boolean", default: false },
+        "no-paper-only": { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     const policy = values.policy;
     if (policy !== "alpacare" && policy !== "fastchat") throw new UsageError(`--policy ${policy}: use alpacare or fastchat`);
     const mode = values.mode;

@@ -24,21 +24,17 @@ const command: Command = {
   summary: "execute the notebooks headless in order (nbconvert + tslab); fail on the first failing cell",
   help,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          only: { type: "string" },
-          timeout: { type: "string" },
-          "keep-going": { type: "boolean", default: false },
-          "no-html": { type: "boolean", default: false },
-        },
-        allowPositionals: false,
-      }));
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    // Bad flags throw ERR_PARSE_ARGS_* errors, which the CLI reports as usage errors.
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        only: { type: "string" },
+        timeout: { type: "string" },
+        "keep-going": { type: "boolean", default: false },
+        "no-html": { type: "boolean", default: false },
+      },
+      allowPositionals: false,
+    });
     let timeoutSec: number | undefined;
     if (values.timeout !== undefined) {
       timeoutSec = Number(values.timeout);
