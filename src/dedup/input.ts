@@ -3,7 +3,7 @@
  * string field (a dot path, e.g. `task.instruction`). Bad input is an InputError naming the file, the line (JSONL)
  * or record index (JSON array) and the field.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { InputError } from "../core/index.js";
 
 function describe(v: unknown): string {
@@ -24,6 +24,7 @@ function pick(record: unknown, path: string[]): unknown {
 /** Read field `field` (dot path) of every record of a JSON-array or JSONL file, in file order. */
 export function readDedupTexts(file: string, field: string): string[] {
   if (!existsSync(file)) throw new InputError({ file }, "file not found");
+  if (statSync(file).isDirectory()) throw new InputError({ file }, "is a folder, not a JSON or JSONL file");
   const text = readFileSync(file, "utf8");
   const path = field.split(".");
   const take = (record: unknown, loc: { line?: number; index?: number }): string => {

@@ -26,6 +26,8 @@ export interface ExportOptions {
   requireOutput?: boolean;
   /** Dataset title for the card. */
   title?: string;
+  /** Export only the answers of this responder model (required when a run holds answers from several). */
+  responder?: string;
 }
 
 /** One exported record (the JSONL form; the JSON form has only instruction, input, output). */
@@ -59,7 +61,15 @@ export function exportDataset(options: ExportOptions = {}): ExportSummary {
   const noinput = options.noinput ?? "empty";
   const { tasks, filtered } = readKeptTasks(run);
   const responses = new Map<string, TaskResponse>();
-  for (const r of readTaskResponses(run)) responses.set(r.id, r); // the last answer of a task wins
+  const all = readTaskResponses(run).filter((r) => options.responder === undefined || r.responder.model === options.responder);
+  // One dataset, one recipe: answers from two responders (or two settings) would otherwise be mixed silently per task.
+  const recipes = [...new Set(all.map((r) => `${r.responder.provider}:${r.responder.model} (settings ${r.paramsHash})`))];
+  if (recipes.length > 1)
+    throw new Error(
+      `run "${run}" holds answers from ${recipes.length} responders or settings (${recipes.join(", ")}): ` +
+        "export one of them (\`alpacare export --responder MODEL\`, or a separate run per setting)",
+    );
+  for (const r of all) responses.set(r.id, r); // the last answer of a task wins (a rerun of the same recipe)
   const records: ExportRecord[] = [];
   let missing = 0;
   for (const t of tasks) {

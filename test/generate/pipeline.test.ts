@@ -110,8 +110,12 @@ test("generate -> post-hoc filter -> responses (openai, anthropic) -> export", a
   assert.ok(server.requests[b2]!.prompt.startsWith("Human: ") && server.requests[b2]!.prompt.endsWith("\n\nAssistant:"));
   await engine.close();
 
-  const e = exportDataset({ run: "p" });
+  // two responders in one run: export refuses to mix them and exports one on request
+  assert.throws(() => exportDataset({ run: "p" }), /2 responders or settings .*openai:gpt-3\.5-turbo.*anthropic:claude-2\.1.*--responder/);
+  assert.equal(exportDataset({ run: "p", responder: "claude-2.1", outDir: join(tmp.dir, "claude-export") }).records, 2);
+  const e = exportDataset({ run: "p", responder: "gpt-3.5-turbo" });
   assert.equal(e.records, kept.length);
+  assert.ok(readFileSync(e.files.jsonl, "utf8").trim().split("\n").every((l) => JSON.parse(l).responder.startsWith("gpt-3.5-turbo")));
   const json = JSON.parse(readFileSync(e.files.json, "utf8"));
   assert.deepEqual(Object.keys(json[0]).sort(), ["input", "instruction", "output"]);
   assert.ok(json.every((r: { input: string }) => r.input !== "<noinput>"));

@@ -6,12 +6,13 @@ import { requireGeneratedTasks } from "../run-checks.js";
 
 const help = `alpacare export: write a generation run as a training dataset.
 
-Usage: alpacare export [--run NAME] [--out DIR] [--name STEM] [--noinput empty|keep] [--include-unanswered]
+Usage: alpacare export [--run NAME] [--out DIR] [--name STEM] [--noinput empty|keep] [--include-unanswered] [--responder MODEL]
 
 Writes DIR/STEM.json (Alpaca format: instruction, input, output, as MedInstruct-52k), DIR/STEM.jsonl (with id, type,
 topic, view, difficulty, teacher, responder) and DIR/README.md (dataset card: counts, taxonomy, parameters, licence).
 
   --run NAME             the generation run (default: default)
+  --responder MODEL      export only this responder's answers (needed when the run holds answers from several)
   --out DIR              output folder (default: data/runs/<run>/export)
   --name STEM            file stem (default: medinstruct)
   --noinput empty|keep   "<noinput>" becomes "" (default, what Alpaca-style trainers expect) or stays
@@ -33,6 +34,7 @@ const command: Command = {
         name: { type: "string" },
         noinput: { type: "string", default: "empty" },
         "include-unanswered": { type: "boolean", default: false },
+        responder: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -40,7 +42,7 @@ const command: Command = {
     if (values.noinput !== "empty" && values.noinput !== "keep") throw new UsageError("--noinput must be empty or keep");
     if (!/^[A-Za-z0-9._-]+$/.test(values.run)) throw new UsageError(`--run ${JSON.stringify(values.run)}: use letters, digits, '.', '_' or '-'`);
     requireGeneratedTasks(values.run);
-    const s = exportDataset({ run: values.run, outDir: values.out, name: values.name, noinput: values.noinput, requireOutput: !values["include-unanswered"] });
+    const s = exportDataset({ run: values.run, outDir: values.out, name: values.name, noinput: values.noinput, requireOutput: !values["include-unanswered"], responder: values.responder });
     process.stdout.write(`exported ${s.records} records (${s.tasksWithoutResponse} tasks without a response${values["include-unanswered"] ? ", included" : ", left out"})\n`);
     for (const f of Object.values(s.files)) process.stdout.write(`  ${f}\n`);
     return 0;

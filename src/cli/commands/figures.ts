@@ -28,6 +28,7 @@ reports (paper/figure-values.csv), and the judge-free analyses (beyond the paper
 Each panel as paper (hatched) vs reproduced (solid, bootstrap 95% interval; "no verdicts" where none), plus
 figure-<id>-paper (the paper's values alone), figure-differences (+ paper-vs-reproduced.csv), and 06-beyond-*
 (length, Rouge-L, Kendall's tau-b vs the paper's win rates). Ends by rewriting figures/index.html.
+Writes into the project's figures/ (shared with the notebooks); set ALPACARE_FIGURES_DIR=<folder> to write elsewhere.
 
 Flags:
   --only LIST            figures to make: fig2, 2a, fig5, 6c, fig10, judgefree (default: all)
