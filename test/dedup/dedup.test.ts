@@ -1,3 +1,4 @@
+import { mulberry32 } from "../../src/core/index.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -88,20 +89,9 @@ test("long texts (multi-word bit-parallel LCS) equal brute force: iCliniq patien
   await assertSameAsBruteForce(texts, { policy: "incremental", threshold: 0.2 }, "iCliniq incremental");
 });
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("random texts over tiny vocabularies (ties everywhere, duplicates, empties, long ones) equal brute force", async () => {
-  const r = rng(42);
+  const r = mulberry32(42);
   for (let round = 0; round < 8; round++) {
     const vocab = Array.from({ length: 2 + round * 2 }, (_, i) => `w${i}`);
     const texts = Array.from({ length: 150 }, () => {

@@ -1,3 +1,4 @@
+import { mulberry32 } from "../../src/core/index.js";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -26,17 +27,6 @@ function fromPyHex(s: string): number {
   return m[1] ? -v : v;
 }
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test("Porter stemmer matches NLTK's PorterStemmer() (NLTK_EXTENSIONS) on every fixture word", () => {
   const lines = readFileSync(join(FIX, "porter-nltk.tsv"), "utf8").split("\n").filter((l) => l && !l.startsWith("#"));
@@ -132,7 +122,7 @@ test("F(P,R) is bitwise symmetric over every LCS/length combination up to 120 to
 });
 
 test("bit-parallel LCS equals the DP on thousands of random integer sequences (one and many words)", () => {
-  const r = rng(7);
+  const r = mulberry32(7);
   for (let trial = 0; trial < 6000; trial++) {
     const m = Math.floor(r() * (trial % 3 === 0 ? 150 : 40));
     const n = Math.floor(r() * (trial % 5 === 0 ? 150 : 40));
