@@ -32,6 +32,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
+import { anthropicModelList, openaiModelList, rejectRequest, type FakeModel } from "./models.js";
+
+export { todayModels, type FakeModel, type FakeModelRules } from "./models.js";
 
 /** One model request as the responder sees it. */
 export interface FakeRequest {
@@ -78,6 +81,12 @@ export interface FakeServerOptions {
   batchPollsUntilDone?: number;
   /** Model id echoed back in answers (default: the requested model + "-fake"). */
   modelVersion?: (model: string) => string;
+  /**
+   * The models served (e.g. `todayModels()`): `GET /v1/models` lists them (OpenAI with `shutdown_date`), a request
+   * for any other model gets the provider's 404, and each model's rules reject parameters as the real API does.
+   * Default: no models list (`GET /v1/models` is a 404, like a server without one) and every model answers.
+   */
+  models?: FakeModel[];
 }
 
 /** A batch as the server keeps it. */
@@ -105,6 +114,10 @@ export interface FakeServer {
   requests: FakeRequest[];
   /** Every batch item processed (when its batch completed). */
   batchItems: FakeRequest[];
+  /** Model requests refused as the real API would (model not served, a rejected parameter), in order. */
+  rejected: { api: string; body: Record<string, any>; status: number }[];
+  /** Paths of every `GET /v1/models` call. */
+  modelListCalls: string[];
   /** Batches by id. */
   batches: Map<string, FakeBatch>;
   /** Count of synchronous requests with this body hash. */
@@ -158,6 +171,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const pollsUntilDone = options.batchPollsUntilDone ?? 1;
   const requests: FakeRequest[] = [];
   const batchItems: FakeRequest[] = [];
+  const rejected: FakeServer["rejected"] = [];
+  const modelListCalls: string[] = [];
   const counts = new Map<string, number>();
   const files = new Map<string, { filename: string; purpose: string; content: string }>();
   const batches = new Map<string, FakeBatch>();
@@ -239,6 +254,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   }
 
   async function modelCall(api: "openai-chat" | "openai-completions" | "anthropic-messages", body: Record<string, any>, req: IncomingMessage, res: ServerResponse) {
+    const rejection = options.models ? rejectRequest(api === "anthropic-messages" ? "anthropic" : "openai", body, options.models) : undefined;
+    if (rejection) {
+      rejected.push({ api, body, status: rejection.status });
+      return send(res, rejection.status, rejection.body);
+    }
     const a = await answer(api, body, req.headers, requests);
     await wait(latency + ("delayMs" in a ? (a.delayMs ?? 0) : 0));
     if ("fault" in a && a.fault) {
@@ -268,6 +288,13 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const lines: string[] = [];
     for (const item of b.items) {
       const api = b.kind === "openai" ? "openai-batch" : "anthropic-batch";
+      const rejection = options.models ? rejectRequest(b.kind, item.body, options.models) : undefined;
+      if (rejection) {
+        lines.push(b.kind === "openai"
+          ? JSON.stringify({ id: id("batch_req_"), custom_id: item.customId, response: { status_code: rejection.status, request_id: id("req_"), body: rejection.body }, error: null })
+          : JSON.stringify({ custom_id: item.customId, result: { type: "errored", error: rejection.body } }));
+        continue;
+      }
       const a = await answer(api, item.body, {}, batchItems);
       if (b.kind === "openai") {
         if ("fault" in a && a.fault) {
@@ -336,6 +363,14 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (!authOk(req, anthropic)) return send(res, 401, errorBody(anthropic ? "anthropic" : "openai", 401, "Incorrect API key provided"));
     const json = () => (raw.length ? JSON.parse(raw.toString("utf8")) : {});
     let m: RegExpMatchArray | null;
+    if (method === "GET" && (path === "/v1/models" || path.startsWith("/v1/models/")) && options.models) {
+      modelListCalls.push(path);
+      const isAnthropic = req.headers["anthropic-version"] !== undefined;
+      const one = path.slice("/v1/models/".length);
+      if (!one) return send(res, 200, isAnthropic ? anthropicModelList(options.models) : openaiModelList(options.models));
+      const hit = (isAnthropic ? (anthropicModelList(options.models) as { data: { id: string }[] }) : (openaiModelList(options.models) as { data: { id: string }[] })).data.find((x) => x.id === decodeURIComponent(one));
+      return hit ? send(res, 200, hit) : send(res, 404, rejectRequest(isAnthropic ? "anthropic" : "openai", { model: decodeURIComponent(one) }, [])!.body);
+    }
     if (method === "POST" && path === "/v1/chat/completions") return modelCall("openai-chat", json(), req, res);
     if (method === "POST" && path === "/v1/completions") return modelCall("openai-completions", json(), req, res);
     if (method === "POST" && path === "/v1/messages") return modelCall("anthropic-messages", json(), req, res);
@@ -433,6 +468,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     anthropicBaseURL: url,
     requests,
     batchItems,
+    rejected,
+    modelListCalls,
     batches,
     countOf: (hash) => counts.get(`s:${hash}`) ?? 0,
     setResponder(r) {

@@ -4,7 +4,7 @@
  */
 import { classifyProviderError, LlmAuthError, LlmRequestError, LlmRetryableError } from "../errors.js";
 import { approxInputTokens, rawPromptText } from "../request.js";
-import type { ChatRequest, ChatResult, FinishReason, Provider } from "../types.js";
+import type { ChatRequest, ChatResult, FinishReason, Provider, ServedModel } from "../types.js";
 import { apiKeyFromEnv } from "./openai.js";
 
 /** Options for {@link createAnthropicProvider}. */
@@ -90,6 +90,21 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
         const err = classifyProviderError(e, envVar, where);
         // A rejected key: forget the client so a corrected environment variable is read on the next call.
         if (err instanceof LlmAuthError) clients.delete(baseURL ?? "");
+        throw err;
+      }
+    },
+    async listModels(baseURL) {
+      const url = baseURL ?? options.baseURL;
+      const where = `anthropic${url ? ` at ${url}` : ""}`;
+      const c = await client(url);
+      try {
+        const out: ServedModel[] = [];
+        // GET /v1/models: `{data: [{type: "model", id, display_name, created_at}], has_more, first_id, last_id}`.
+        for await (const m of c.models.list({ limit: 1000 } as never, { timeout, maxRetries: 2 })) out.push({ id: (m as { id: string }).id });
+        return out;
+      } catch (e) {
+        const err = classifyProviderError(e, envVar, where);
+        if (err instanceof LlmAuthError) clients.delete(url ?? "");
         throw err;
       }
     },
