@@ -12,7 +12,7 @@
  */
 import { UsageError } from "./command.js";
 import {
-  chooseModel, createEngine, defaultModel, formatEstimate, runBatch,
+  chooseModel, createEngine, defaultModel, describeDeviations, formatEstimate, recordDeviations, runBatch,
   type Budget, type ChatRequest, type Engine, type EngineOptions, type ModelChoice, type ModelPrice, type ProviderName, type RoleName, type RunAllOptions, type RunSummary,
 } from "../llm/index.js";
 
@@ -225,6 +225,16 @@ export function engineFromFlags(values: Record<string, unknown>, prefix?: string
 export async function chooseModelFromFlags(engine: Engine, base: { provider: ProviderName; model: string; baseURL?: string }, values: Record<string, unknown>, role?: RoleName): Promise<ModelChoice> {
   const f = llmFlags(values);
   return chooseModel(engine, base, { role, allowSubstitute: f.allowSubstitute, offline: f.dryRun });
+}
+
+/**
+ * After a run: write the substitution (if any) and the engine's adaptations for the chosen model into the run's
+ * config snapshot, and return one line per deviation for the command's summary. Nothing is written in a dry run.
+ */
+export function recordRunDeviations(engine: Engine, choice: ModelChoice, configFile: string, dryRun: boolean): string[] {
+  const deviations = { substitutions: choice.substitution ? [choice.substitution] : [], adaptations: engine.adaptations().filter((a) => a.model === choice.model) };
+  if (!dryRun) recordDeviations(configFile, deviations);
+  return describeDeviations(deviations).map((d) => `deviation from the paper: ${d}`);
 }
 
 /** Help text for the LLM flags (with `prefix`, the prefixed twins only). */

@@ -149,6 +149,8 @@ export interface Engine {
   warnings(): string[];
   /** Ask the endpoint whether it serves a model (memoised per endpoint); the preflight every first call makes. */
   checkModel(target: Pick<ChatRequest, "provider" | "model" | "baseURL">): Promise<ModelCheck>;
+  /** The endpoint's models list (GET /v1/models, memoised), or undefined when it cannot be listed. */
+  servedModels(target: Pick<ChatRequest, "provider" | "baseURL">): Promise<ServedModel[] | undefined>;
 }
 
 /** Errors after which no further call of the run is sent: the same answer awaits every request. */
@@ -277,12 +279,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const scope = scopeOf(sent);
     const rules = learned.get(scope) ?? { drop: new Set<string>() };
     learned.set(scope, rules);
+    // True also when another call in flight learned it first: this request was built before, so rebuild it.
     if (param === "max_tokens" && sent.provider === "openai" && sent.maxTokensField !== "max_completion_tokens") {
       rules.maxCompletionTokens = true;
       return true;
     }
     const field = requestFieldOf(param);
-    if (!field || sent[field] === undefined || rules.drop.has(param)) return false;
+    if (!field || sent[field] === undefined) return false;
     rules.drop.add(param);
     return true;
   }
@@ -292,16 +295,21 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const id = scopeOf(target);
     let check = checks.get(id);
     if (!check) {
-      const listId = `${target.provider}\u0000${endpoint ?? ""}`;
-      let list = servedLists.get(listId);
-      if (!list) {
-        list = provider(target.provider).then((p) => fetchServed(p.listModels ? () => p.listModels!(target.baseURL) : undefined));
-        servedLists.set(listId, list);
-      }
-      check = list.then((served) => judgeServed(target.provider, target.model, endpoint, served, { horizonDays: options.horizonDays }));
+      check = servedModels(target).then((served) => judgeServed(target.provider, target.model, endpoint, served, { horizonDays: options.horizonDays }));
       checks.set(id, check);
     }
     return check;
+  }
+
+  /** The endpoint's models list, fetched once per (provider, endpoint); undefined when it cannot be listed. */
+  function servedModels(target: Pick<ChatRequest, "provider" | "baseURL">): Promise<ServedModel[] | undefined> {
+    const listId = `${target.provider}\u0000${effectiveBaseURL(target) ?? ""}`;
+    let list = servedLists.get(listId);
+    if (!list) {
+      list = provider(target.provider).then((p) => fetchServed(p.listModels ? () => p.listModels!(target.baseURL) : undefined));
+      servedLists.set(listId, list);
+    }
+    return list;
   }
 
   /** The preflight of a request's model: throws when the endpoint does not serve it; warns once when worth it. */
@@ -396,6 +404,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
       const { request: sent, adaptations: made } = adapt(req);
       const adaptations = [...extra, ...made];
       const withAdaptations = (r: ChatResult): ChatResult => (adaptations.length ? { ...r, adaptations } : r);
+      // Strict: an adapted request is not the paper's, whether answered now or from the cache.
+      if (options.strictParams && adaptations.length) {
+        const e = new LlmRequestError(
+          `${sent.provider}: ${sent.model} does not accept the request as the paper made it (${adaptations.map((a) => `${a.parameter} ${a.action}`).join(", ")}: ${adaptations[0]!.reason}); refused under strict parameters (drop --strict-params to adapt and record the change)`,
+          { code: "strict-params" },
+        );
+        if (ctx.fatal) ctx.fatal.error ??= e;
+        throw e;
+      }
       const key = requestKey(sent);
       const hit = lookup(sent, key);
       if (hit) {
@@ -413,14 +430,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
         return withAdaptations({ ...r, cached: true });
       }
       if (options.dryRun) throw new LlmRequestError("dry run: not sent");
-      if (options.strictParams && adaptations.length) {
-        const e = new LlmRequestError(
-          `${sent.provider}: ${sent.model} does not accept the request as the paper made it (${adaptations.map((a) => `${a.parameter} ${a.action}`).join(", ")}: ${adaptations[0]!.reason}); refused under strict parameters (drop --strict-params to adapt and record the change)`,
-          { code: "strict-params" },
-        );
-        if (ctx.fatal) ctx.fatal.error ??= e;
-        throw e;
-      }
       // Registered as in flight before the first await, so identical requests arriving meanwhile share it.
       const p = (async () => {
         try {
@@ -494,6 +503,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
 
     checkModel,
+
+    servedModels,
 
     estimate(requests) {
       const c = getCache();

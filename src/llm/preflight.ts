@@ -4,7 +4,7 @@
  * served fails the run with one message naming it, what the registry knows (shut down when, replaced by what), and
  * the substitutes; a model whose announced shutdown falls within the run's horizon is a warning.
  */
-import { LlmAuthError, LlmModelUnavailableError } from "./errors.js";
+import { LlmModelUnavailableError } from "./errors.js";
 import { describeLifecycle, lookupModel, substitutesFor, type RoleName } from "./registry.js";
 import type { ProviderName, ServedModel } from "./types.js";
 
@@ -75,14 +75,14 @@ export function unavailableError(check: ModelCheck, role?: RoleName): LlmModelUn
 
 /**
  * Fetch an endpoint's model list, or undefined when it cannot be listed (an OpenAI-compatible server without
- * `/v1/models`, a network error). A rejected key is thrown: no call would succeed.
+ * `/v1/models`, a network error, a key restricted from listing models): then the model is not checked, and the
+ * first call says what is wrong (a rejected key still stops the run there).
  */
 export async function fetchServed(list: (() => Promise<ServedModel[]>) | undefined): Promise<ServedModel[] | undefined> {
   if (!list) return undefined;
   try {
     return await list();
-  } catch (e) {
-    if (e instanceof LlmAuthError) throw e;
+  } catch {
     return undefined;
   }
 }
