@@ -118,6 +118,11 @@ export interface FakeServer {
   rejected: { api: string; body: Record<string, any>; status: number }[];
   /** Paths of every `GET /v1/models` call. */
   modelListCalls: string[];
+  /**
+   * Every HTTP request as it arrived (JSON bodies parsed; multipart forms as their fields, the file by name and
+   * text): what the workbench really sends, for checks against the official API schemas.
+   */
+  log: { method: string; path: string; body?: unknown; form?: Record<string, string | { filename: string; text: string }> }[];
   /** Batches by id. */
   batches: Map<string, FakeBatch>;
   /** Count of synchronous requests with this body hash. */
@@ -173,6 +178,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const batchItems: FakeRequest[] = [];
   const rejected: FakeServer["rejected"] = [];
   const modelListCalls: string[] = [];
+  const log: FakeServer["log"] = [];
   const counts = new Map<string, number>();
   const files = new Map<string, { filename: string; purpose: string; content: string }>();
   const batches = new Map<string, FakeBatch>();
@@ -362,6 +368,15 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const anthropic = path.startsWith("/v1/messages");
     if (!authOk(req, anthropic)) return send(res, 401, errorBody(anthropic ? "anthropic" : "openai", 401, "Incorrect API key provided"));
     const json = () => (raw.length ? JSON.parse(raw.toString("utf8")) : {});
+    const entry: FakeServer["log"][number] = { method, path };
+    log.push(entry);
+    const type = String(req.headers["content-type"] ?? "");
+    if (type.startsWith("application/json") && raw.length) entry.body = json();
+    else if (type.startsWith("multipart/form-data")) {
+      const form = await new Request(`${url}${path}`, { method: "POST", headers: req.headers as Record<string, string>, body: raw }).formData();
+      entry.form = {};
+      for (const [k, v] of form.entries()) entry.form[k] = typeof v === "string" ? v : { filename: v.name, text: await v.text() };
+    }
     let m: RegExpMatchArray | null;
     if (method === "GET" && (path === "/v1/models" || path.startsWith("/v1/models/")) && options.models) {
       modelListCalls.push(path);
@@ -470,6 +485,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     batchItems,
     rejected,
     modelListCalls,
+    log,
     batches,
     countOf: (hash) => counts.get(`s:${hash}`) ?? 0,
     setResponder(r) {
