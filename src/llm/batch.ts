@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { readJson, runDir, writeFileAtomic } from "../core/index.js";
 import type { Engine } from "./engine.js";
 import { classifyProviderError, LlmAbortError, LlmRequestError, redactKeys } from "./errors.js";
+import { unavailableError } from "./preflight.js";
 import { sleep } from "./limits.js";
 import { anthropicBody, parseAnthropicMessage } from "./providers/anthropic.js";
 import { apiKeyFromEnv, openaiRequest, parseOpenAIChat } from "./providers/openai.js";
@@ -186,6 +187,15 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
     return c;
   }
   const where = (s: Pick<BatchState, "provider" | "baseURL">) => `${s.provider} batch${s.baseURL ? ` at ${s.baseURL}` : ""}`;
+
+  // Before paying for anything: each new batch's model must be served by its endpoint (one models list per endpoint).
+  // A shut-down model fails here, with its substitutes, instead of as a failed batch hours later.
+  if (engine.options.preflight !== false) {
+    for (const grp of groups.values()) {
+      const check = await engine.checkModel({ provider: grp.provider, model: grp.model, baseURL: grp.baseURL });
+      if (check.served === false) throw unavailableError(check);
+    }
+  }
 
   // Submit new batches.
   let seq = 0;

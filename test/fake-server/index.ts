@@ -100,6 +100,8 @@ export interface FakeBatch {
   cancelled?: boolean;
   /** OpenAI batch metadata as sent. */
   metadata?: Record<string, string> | null;
+  /** Set when the batch failed validation (OpenAI's `errors.data`). */
+  failedErrors?: { code: string; message: string; param: string | null; line: number | null }[];
 }
 
 /** A running fake server. */
@@ -326,6 +328,13 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   function openaiBatchJson(b: FakeBatch) {
     const done = b.results !== undefined;
     const failed = done ? b.results!.split("\n").filter((l) => l && JSON.parse(l).response?.status_code !== 200).length : 0;
+    if (b.failedErrors) {
+      return {
+        id: b.id, object: "batch", endpoint: "/v1/chat/completions", errors: { object: "list", data: b.failedErrors }, input_file_id: `file-in-${b.id}`, completion_window: "24h",
+        status: "failed", output_file_id: null, error_file_id: null, created_at: Math.floor(Date.now() / 1000), failed_at: Math.floor(Date.now() / 1000),
+        request_counts: { total: b.items.length, completed: 0, failed: 0 }, metadata: b.metadata ?? null,
+      };
+    }
     return {
       id: b.id, object: "batch", endpoint: "/v1/chat/completions", errors: null, input_file_id: `file-in-${b.id}`, completion_window: "24h",
       status: b.cancelled ? "cancelled" : done ? "completed" : "in_progress", output_file_id: done ? `file-out-${b.id}` : null, error_file_id: null,
@@ -350,6 +359,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
 
   async function poll(b: FakeBatch) {
     b.polls++;
+    if (b.failedErrors) return;
     if (b.results === undefined && !b.cancelled && b.polls > pollsUntilDone) await completeBatch(b);
   }
 
@@ -419,6 +429,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         return { customId: String(o.custom_id), body: o.body as Record<string, any> };
       });
       const b: FakeBatch = { id: bid, kind: "openai", polls: 0, items, metadata: body.metadata ?? null };
+      // Like OpenAI, a batch naming a model that is not served fails validation as a whole, with line-level errors.
+      const unserved = options.models ? items.map((it, i) => ({ it, i })).filter(({ it }) => rejectRequest("openai", { model: it.body.model }, options.models!)?.status === 404) : [];
+      if (unserved.length) b.failedErrors = unserved.map(({ it, i }) => ({ code: "model_not_found", message: `The model \`${it.body.model}\` does not exist or you do not have access to it.`, param: "body.model", line: i + 1 }));
       batches.set(bid, b);
       files.set(`file-in-${bid}`, f);
       return send(res, 200, openaiBatchJson(b));

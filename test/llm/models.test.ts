@@ -11,7 +11,7 @@ import { startFakeServer, todayModels, type FakeServer } from "../fake-server/in
 import {
   adaptRequest, canonicalRequest, chooseModel, createEngine, describeSubstitution, effectiveBaseURL, legacyRequestKey, LlmBudgetError,
   LlmModelUnavailableError, LlmRequestError, loadRegistry, lookupModel, priceOf, priceTable, recordDeviations, readDeviations, requestKey,
-  substitutesFor, CACHE_FILE, type ChatRequest,
+  substitutesFor, CACHE_FILE, listBatches, runBatch, type ChatRequest,
 } from "../../src/llm/index.js";
 import { canonicalJson, sha256 } from "../../src/core/index.js";
 import { setTestKeys, tempDir } from "./helpers.js";
@@ -262,6 +262,34 @@ describe("cache keys name the endpoint", () => {
     } finally {
       if (saved === undefined) delete process.env.OPENAI_BASE_URL;
       else process.env.OPENAI_BASE_URL = saved;
+    }
+  });
+});
+
+describe("batches on today's models", () => {
+  it("a shut-down model is refused before a batch is submitted; a failed batch keeps the provider's errors, no key", async () => {
+    const server = await startFakeServer({ models: todayModels() });
+    const saved = process.env.ALPACARE_DATA_DIR;
+    process.env.ALPACARE_DATA_DIR = tempDir().dir;
+    try {
+      const reqs = [judgeReq(server.openaiBaseURL, "gpt-3.5-turbo", "b1"), judgeReq(server.openaiBaseURL, "gpt-3.5-turbo", "b2")];
+      const engine = createEngine({ ...fast, cacheDir: tempDir().dir });
+      await assert.rejects(runBatch(engine, reqs, { run: "b", pollIntervalMs: 5, progress: false }), LlmModelUnavailableError);
+      assert.equal(server.batches.size, 0, "nothing submitted");
+      const unchecked = createEngine({ ...fast, cacheDir: tempDir().dir, preflight: false });
+      const results: (string | Error)[] = [];
+      const s = await runBatch(unchecked, reqs, { run: "b", pollIntervalMs: 5, progress: false, onResult: (_i, r) => results.push(r instanceof Error ? r : r.text) });
+      assert.equal(s.failures, 2);
+      assert.ok(results.every((r) => r instanceof Error && /model_not_found \(line \d\)/.test(r.message)), String(results));
+      const state = listBatches("b")[0]!;
+      assert.equal(state.errors?.[0]?.code, "model_not_found");
+      assert.doesNotMatch(JSON.stringify(state), /sk-test/);
+      await engine.close();
+      await unchecked.close();
+    } finally {
+      if (saved === undefined) delete process.env.ALPACARE_DATA_DIR;
+      else process.env.ALPACARE_DATA_DIR = saved;
+      await server.close();
     }
   });
 });
