@@ -62,7 +62,9 @@ export function describeAdaptation(a: Adaptation): string {
     : a.action === "renamed" ? `${a.parameter} sent as ${String(a.to)}`
     : a.action === "set" ? `${a.parameter} set to ${JSON.stringify(a.to)}`
     : `${a.parameter} ${a.action} from ${JSON.stringify(a.from)} to ${JSON.stringify(a.to)}`;
-  return `${a.model}: ${what}`;
+  // A local model's path says nothing beyond its file name (and must not print this machine's folders).
+  const model = /\.gguf$/i.test(a.model) ? a.model.split(/[\\/]/).pop()! : a.model;
+  return `${model}: ${what}`;
 }
 
 /** One line per deviation, for summaries, captions and the paper-vs-reproduced table. */
