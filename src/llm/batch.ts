@@ -222,7 +222,7 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
           state.providerStatus = b.status;
         } else {
           const c = await anthropic(grp.baseURL);
-          const b = await c.messages.batches.create({ requests: keys.map((k) => ({ custom_id: k, params: anthropicBody(byKey.get(k)!.req) as never })) });
+          const b = await c.messages.batches.create({ requests: keys.map((k) => ({ custom_id: k, params: anthropicBody(byKey.get(k)!.req) })) });
           state.id = b.id;
           state.providerStatus = b.processing_status;
         }

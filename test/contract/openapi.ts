@@ -5,11 +5,12 @@
  * standard conversion, before compiling. Formats are not validated (OpenAI's `date`/`uri` hints are not contract).
  */
 import { existsSync, readFileSync } from "node:fs";
-import Ajv2020Module from "ajv/dist/2020.js";
+import * as Ajv2020Module from "ajv/dist/2020.js";
 import { rawPath } from "../../src/data/index.js";
 
 type Json = unknown;
-const Ajv2020 = (Ajv2020Module as unknown as { default: typeof Ajv2020Module }).default ?? Ajv2020Module;
+// Ajv ships CommonJS: under NodeNext its class is the module's `default` export.
+const Ajv2020 = Ajv2020Module.default as unknown as typeof Ajv2020Module.Ajv2020;
 
 /** The spec file in data/raw (undefined when the data has not been acquired). */
 export function openapiFile(): string | undefined {
@@ -42,6 +43,6 @@ export function openapiValidators(file = openapiFile()): (schema: string, data: 
   return (schema, data) => {
     let v = compiled.get(schema);
     if (!v) compiled.set(schema, (v = ajv.compile({ $ref: `openapi.json#/components/schemas/${schema}` })));
-    return v(data) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
+    return v(data) ? [] : (v.errors ?? []).map((e: { instancePath: string; message?: string; params?: unknown }) => `${e.instancePath || "/"} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ""}`);
   };
 }
