@@ -6,13 +6,13 @@
  * contract; the registry's rules on them are tested in test/llm/models.test.ts.
  */
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startFakeServer, todayModels, type FakeServer } from "../fake-server/index.js";
+import { runCli } from "../run-cli.js";
 import { buildJudgePrompt, buildJudgeRequest, loadJudgeTemplate } from "../../src/judge/index.js";
 import { responseChatRequest } from "../../src/generate/index.js";
 import { createEngine, runBatch, type ChatRequest } from "../../src/llm/index.js";
@@ -26,19 +26,8 @@ let server: FakeServer;
 let tmp: string;
 const KEY = "sk-test-contract-0123456789";
 
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "cli", "main.ts"), ...args], {
-      cwd: root,
-      env: { ...process.env, ALPACARE_DATA_DIR: tmp, ALPACARE_CACHE_DIR: join(tmp, "cache"), OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.openaiBaseURL },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => resolve({ code, out, err }));
-  });
+function cli(args: string[]) {
+  return runCli(args, { ALPACARE_DATA_DIR: tmp, ALPACARE_CACHE_DIR: join(tmp, "cache"), OPENAI_API_KEY: KEY, OPENAI_BASE_URL: server.openaiBaseURL });
 }
 
 describe("every request body validates against OpenAI's official schemas", { skip: !haveData && "data/raw not acquired" }, () => {

@@ -5,13 +5,13 @@
  * model and records it; a reasoning judge completes with its adaptations recorded.
  */
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startFakeServer, todayModels, type FakeServer } from "../fake-server/index.js";
+import { runCli } from "../run-cli.js";
 
 const root = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
 const realRaw = join(root, "data", "raw");
@@ -23,19 +23,8 @@ const REF = "gpt-4";
 let server: FakeServer;
 let tmp: string;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "cli", "main.ts"), ...args], {
-      cwd: root,
-      env: { ...process.env, ALPACARE_DATA_DIR: tmp, ALPACARE_CACHE_DIR: join(tmp, "cache"), OPENAI_API_KEY: "sk-test-today-0123456789", OPENAI_BASE_URL: server.openaiBaseURL, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => resolve({ code, out, err }));
-  });
+function cli(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, { ALPACARE_DATA_DIR: tmp, ALPACARE_CACHE_DIR: join(tmp, "cache"), OPENAI_API_KEY: "sk-test-today-0123456789", OPENAI_BASE_URL: server.openaiBaseURL, ...env });
 }
 
 const judgeArgs = (model: string, run: string, extra: string[] = []) => [

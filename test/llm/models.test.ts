@@ -15,6 +15,7 @@ import {
 } from "../../src/llm/index.js";
 import { canonicalJson, sha256 } from "../../src/core/index.js";
 import { setTestKeys, tempDir } from "./helpers.js";
+import { runCli } from "../run-cli.js";
 
 setTestKeys();
 const fast = { progress: false, retryBaseMs: 10, retryMaxMs: 100 } as const;
@@ -296,22 +297,10 @@ describe("batches on today's models", () => {
 
 describe("alpacare models", () => {
   it("lists what the endpoint serves beside the registry, and --refresh records it in the overrides", async () => {
-    const { spawn } = await import("node:child_process");
-    const { fileURLToPath } = await import("node:url");
     const { readFileSync } = await import("node:fs");
-    const root = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
     const server = await startFakeServer({ models: [...todayModels(), { id: "gpt-7-preview", provider: "openai", shutdownDate: "2027-03-01" }] });
     const overrides = join(tempDir().dir, "models.local.json");
-    const run = (args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", join(root, "src", "cli", "main.ts"), "models", ...args], {
-        cwd: root, env: { ...process.env, OPENAI_API_KEY: "sk-test-models-000", OPENAI_BASE_URL: server.openaiBaseURL, ALPACARE_MODELS: overrides }, stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (err += d));
-      child.on("exit", (code) => resolve({ code, out, err }));
-    });
+    const run = (args: string[]) => runCli(["models", ...args], { OPENAI_API_KEY: "sk-test-models-000", OPENAI_BASE_URL: server.openaiBaseURL, ALPACARE_MODELS: overrides });
     try {
       writeFileSync(overrides, "{}\n");
       const listed = await run(["--json"]);
