@@ -5,3 +5,4 @@ export * from "./jsonl.js";
 export * from "./hash.js";
 export * from "./progress.js";
 export * from "./random.js";
+export * from "./lock.js";

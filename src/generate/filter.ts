@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { readJsonlIfExists, writeFileAtomic, writeJsonl } from "../core/index.js";
+import { readJsonlIfExists, withRunLock, writeFileAtomic, writeJsonl } from "../core/index.js";
 import { dedup, RougeLIndex } from "../dedup/index.js";
 import { taskRunFiles, type GeneratedTask, type InlineDeduper } from "./tasks.js";
 
@@ -74,6 +74,10 @@ export interface TaskFilterSummary {
  * use) and `filter-summary.json`. Re-running replaces them (the filter is a pure function of the tasks).
  */
 export async function filterGeneratedTasks(run: string, options: FilterTasksOptions = {}): Promise<TaskFilterSummary> {
+  return withRunLock(run, "filter", () => filterLocked(run, options));
+}
+
+async function filterLocked(run: string, options: FilterTasksOptions): Promise<TaskFilterSummary> {
   const files = taskRunFiles(run);
   const tasks = readJsonlIfExists<GeneratedTask>(files.tasks);
   const policy = options.policy ?? "all-pairs";

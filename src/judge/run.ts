@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { appendJsonl, readJson, writeFileAtomic } from "../core/index.js";
+import { appendJsonl, readJson, withRunLock, writeFileAtomic } from "../core/index.js";
 import { loadReferenceSet, loadTestSet, publishedModels, type ReferenceName, type TestSetName } from "../data/index.js";
 import { loadAnyModelOutputs } from "../infer/index.js";
 import { createEngine, runBatch, type BatchOptions, type ChatRequest, type ChatResult, type CostEstimate, type Engine, type EngineOptions, type RunSummary } from "../llm/index.js";
@@ -249,6 +249,13 @@ function fileSummary(plan: JudgePlan, options: JudgeRunOptions): { summary: WinR
  * the file's summary statistics after the run.
  */
 export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunResult> {
+  // One writer per run: the plan (what is already judged) is read under the lock, so a second process can neither
+  // judge the same pairs again nor pay for them twice. A dry run writes nothing and takes no lock.
+  if (options.dryRun) return judgeRunLocked(options);
+  return withRunLock(options.run ?? "default", `judge ${options.modelName} vs ${options.reference} (${options.testSet})`, () => judgeRunLocked(options));
+}
+
+async function judgeRunLocked(options: JudgeRunOptions): Promise<JudgeRunResult> {
   const plan = planJudgeRun(options);
   const { tasks, ...rest } = plan;
   const ownEngine = !options.engine;
@@ -258,7 +265,6 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunResult
       const estimate = engine.estimate(tasks.map((t) => t.request));
       return { ...rest, judged: 0, failures: [], skipped: tasks.length, estimate, ...fileSummary(plan, options) };
     }
-    writeConfigSnapshot(plan, options);
     const failures: JudgeRunResult["failures"] = [];
     let judged = 0;
     let llm: RunSummary | undefined;
@@ -271,6 +277,8 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunResult
           return;
         }
         const rec = verdictRecordFor(task, result, options, plan.template);
+        // The config snapshot is written with the first verdict, so a fully failed attempt leaves no trace.
+        if (judged === 0) writeConfigSnapshot(plan, options);
         appendJsonl(plan.file, [rec]);
         judged++;
         options.onVerdict?.(rec);
