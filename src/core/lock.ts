@@ -10,6 +10,9 @@
  * and (b) a lock left by a process that no longer exists (SIGKILL, power loss: checked by process id and boot id on
  * this host) is taken over at once with a note, instead of waiting for the lock to go stale.
  *
+ * Taking the lock also repairs the torn tail of every JSONL file in the folder (core/jsonl.ts): no other writer can
+ * be mid-append then.
+ *
  * Within one process the lock is re-entrant (a CLI command and the library call it makes share it).
  */
 import { existsSync, readdirSync, readFileSync, rmSync, rmdirSync, mkdirSync } from "node:fs";
@@ -17,7 +20,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
 import { WriteError, fsErrorText } from "./errors.js";
-import { writeFileAtomic } from "./jsonl.js";
+import { repairTornTail, writeFileAtomic } from "./jsonl.js";
 import { runDir } from "./paths.js";
 
 /** Who holds a lock, as recorded in `.lock-holder.json`. */
@@ -137,6 +140,9 @@ export async function acquireDirLock(dir: string, name: string, options: RunLock
     await release().catch(() => {});
     throw e;
   }
+  // Holding the lock, no other writer is mid-append: repair every torn tail in the folder now, so readers and the
+  // files this run will not append to are clean too ("repaired for good").
+  repairFolder(dir);
   held.set(dir, {
     count: 1,
     release: () => {
@@ -147,6 +153,16 @@ export async function acquireDirLock(dir: string, name: string, options: RunLock
     },
   });
   return once(() => releaseOne(dir));
+}
+
+function repairFolder(dir: string): void {
+  let files: string[];
+  try {
+    files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".jsonl"));
+  } catch {
+    return;
+  }
+  for (const f of files) repairTornTail(join(dir, f));
 }
 
 function removeIfEmpty(dir: string): void {
