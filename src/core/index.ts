@@ -6,3 +6,4 @@ export * from "./hash.js";
 export * from "./progress.js";
 export * from "./random.js";
 export * from "./lock.js";
+export * from "./redact.js";

@@ -51,7 +51,11 @@ export function priceTable(overrides: PriceTable = {}): PriceTable {
   if (env) {
     const text = env.trim().startsWith("{") ? env : existsSync(env) ? readFileSync(env, "utf8") : "";
     if (!text) throw new Error(`ALPACARE_PRICES: ${env} is neither inline JSON nor an existing file`);
-    fromEnv = JSON.parse(text) as PriceTable;
+    try {
+      fromEnv = JSON.parse(text) as PriceTable;
+    } catch (e) {
+      throw new Error(`ALPACARE_PRICES${env.trim().startsWith("{") ? "" : ` (file ${env})`}: not valid JSON: ${(e as Error).message}`);
+    }
   }
   return { ...defaultPrices, ...fromEnv, ...overrides };
 }
