@@ -265,9 +265,18 @@ export function taskRunFiles(run: string) {
   };
 }
 
-/** Read a run's kept tasks (`tasks.jsonl`). */
+/**
+ * Read a run's kept tasks (`tasks.jsonl`), each id once: a store written by two processes at once (possible before
+ * runs were locked) can hold a task twice; the first record is kept, as resuming does.
+ */
 export function readGeneratedTasks(run: string): GeneratedTask[] {
-  return readJsonlIfExists<GeneratedTask>(taskRunFiles(run).tasks);
+  return uniqueTasksById(readJsonlIfExists<GeneratedTask>(taskRunFiles(run).tasks));
+}
+
+/** Tasks with the first record of each id (see {@link readGeneratedTasks}). */
+export function uniqueTasksById<T extends { id: string }>(tasks: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return tasks.filter((t) => !seen.has(t.id) && (seen.add(t.id), true));
 }
 
 /** Read a run's rejected fragments (`rejects.jsonl`). */

@@ -2,7 +2,7 @@
 // offset is cut back, reported, and never ends up in the middle of a file; a second writer is refused naming the
 // holder; a lock left by a dead process is taken over with a note; a failed write names the file and the OS error.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { holdLockInChild } from "./hold-lock.js";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,21 +79,6 @@ test("a failed append (the path is a folder) throws WriteError naming the file",
   mkdirSync(file);
   assert.throws(() => appendJsonl(file, [{ a: 1 }]), (e: Error) => e instanceof WriteError && e.message.startsWith(file) && /EISDIR/.test(e.message) && !e.message.includes("\n"));
 });
-
-/** A child process that takes the lock of `dir`, prints "locked", and waits to be killed. */
-function holdLockInChild(dir: string): Promise<{ pid: number; kill: (sig: NodeJS.Signals) => Promise<void> }> {
-  const script = `import { acquireDirLock } from ${JSON.stringify(new URL("../../src/core/index.ts", import.meta.url).href)};
-await acquireDirLock(${JSON.stringify(dir)}, "held", { what: "test holder" });
-process.stdout.write("locked\\n");
-setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => {
-      if (d.toString().includes("locked")) resolve({ pid: child.pid!, kill: (sig) => new Promise((r) => { child.once("exit", () => r()); child.kill(sig); }) });
-    });
-    child.once("exit", (code) => reject(new Error(`holder exited early (${code})`)));
-  });
-}
 
 test("one writer per folder: a second process is refused naming the holder; after SIGKILL the lock is taken over with a note", async () => {
   const dir = join(tmp, "runs", "locked");

@@ -97,3 +97,23 @@ test("every run-store file of generate-tasks torn in its last record: two reruns
   assert.ok(notes.some((n) => /tasks\.jsonl: cut a torn last record/.test(n)), "the cut is reported");
   assert.ok(notes.some((n) => /marked done but its tasks or rejects are not all stored/.test(n)), "the re-commit is reported");
 });
+
+test("every writer of a task run refuses a run another process holds, before sending anything", { skip: !haveData && "data/raw not acquired" }, async () => {
+  const { holdLockInChild } = await import("../core/hold-lock.js");
+  const { runDir } = await import("../../src/core/index.js");
+  const { filterGeneratedTasks, generateResponses } = await import("../../src/generate/index.js");
+  await generate("held");
+  const holder = await holdLockInChild(runDir("held"));
+  const sent = server.requests.length;
+  try {
+    const refused = (e: Error) => /run "held" is in use by process \d+ \(test holder/.test(e.message);
+    await assert.rejects(generateTasks({ ...options("held"), target: 40 }), refused);
+    const engine = createEngine({ cacheDir: join(tmp.dir, "cache"), progress: false });
+    await assert.rejects(generateResponses({ run: "held", responder: { provider: "openai", model: "gpt-3.5-turbo", baseURL: server.openaiBaseURL }, engine, quiet: true }), refused);
+    await engine.close();
+    await assert.rejects(filterGeneratedTasks("held"), refused);
+  } finally {
+    await holder.kill("SIGKILL");
+  }
+  assert.equal(server.requests.length, sent, "no request sent by a refused writer");
+});
