@@ -149,49 +149,65 @@ function lineStartBefore(fd: number, end: number): number {
   return 0;
 }
 
-/**
- * Repair a torn tail of an open JSONL file descriptor (see the module comment). Returns what was done, or undefined
- * when the file already ends in a complete record. Only under the file's writer lock.
- */
-export function repairTornTailFd(fd: number, file: string): TornTailRepair | undefined {
+/** What is wrong with the tail of an open JSONL file (nothing: undefined), without changing it. */
+function findTornTail(fd: number, file: string): (TornTailRepair & { start: number; size: number }) | undefined {
   const size = fstatSync(fd).size;
   if (size === 0) return undefined;
   const last = readRange(fd, size - 1, size)[0];
   if (last !== 0x0a) {
     const start = lineStartBefore(fd, size);
     const tail = readRange(fd, start, size).toString("utf8");
-    if (isCompleteRecord(tail)) {
-      writeSync(fd, "\n", size);
-      return { file, action: "newline", bytes: 0, held: tail.slice(0, 120) };
-    }
-    ftruncateSync(fd, start);
-    return { file, action: "cut", bytes: size - start, held: tail.slice(0, 120) };
+    if (isCompleteRecord(tail)) return { file, action: "newline", bytes: 0, held: tail.slice(0, 120), start, size };
+    return { file, action: "cut", bytes: size - start, held: tail.slice(0, 120), start, size };
   }
   // Ends in a newline: the last line must still be a record (a torn fragment isolated by an older writer is not).
   const start = lineStartBefore(fd, size - 1);
   const line = readRange(fd, start, size - 1).toString("utf8");
   if (isCompleteRecord(line)) return undefined;
-  ftruncateSync(fd, start);
-  return { file, action: "cut", bytes: size - start, held: line.slice(0, 120) };
+  return { file, action: "cut", bytes: size - start, held: line.slice(0, 120), start, size };
 }
 
-/** Repair a torn tail of `file` (see {@link repairTornTailFd}); a missing file needs no repair. */
+function applyRepair(fd: number, t: { action: "cut" | "newline"; start: number; size: number }): void {
+  if (t.action === "newline") writeSync(fd, "\n", t.size);
+  else ftruncateSync(fd, t.start);
+}
+
+/**
+ * Repair a torn tail of an open JSONL file descriptor, opened for reading and writing (see the module comment).
+ * Returns what was done, or undefined when the file already ends in a complete record. Only under the file's
+ * writer lock.
+ */
+export function repairTornTailFd(fd: number, file: string): TornTailRepair | undefined {
+  const t = findTornTail(fd, file);
+  if (!t) return undefined;
+  applyRepair(fd, t);
+  return { file: t.file, action: t.action, bytes: t.bytes, held: t.held };
+}
+
+/**
+ * Repair a torn tail of `file` (see {@link repairTornTailFd}); a missing file needs no repair. The file is opened
+ * for writing only when there is something to repair, so a read-only file in good shape is fine.
+ */
 export function repairTornTail(file: string, options: AppendJsonlOptions = {}): TornTailRepair | undefined {
   if (!existsSync(file)) return undefined;
-  let fd: number;
+  let fd: number | undefined;
   try {
+    fd = openSync(file, "r");
+    let t = findTornTail(fd, file);
+    if (!t) return undefined;
+    closeSync(fd);
+    fd = undefined;
     fd = openSync(file, "r+");
-  } catch (e) {
-    throw new WriteError(file, e);
-  }
-  try {
-    const r = repairTornTailFd(fd, file);
-    if (r) (options.onRepair ?? defaultOnRepair)(r);
+    t = findTornTail(fd, file);
+    if (!t) return undefined;
+    applyRepair(fd, t);
+    const r: TornTailRepair = { file: t.file, action: t.action, bytes: t.bytes, held: t.held };
+    (options.onRepair ?? defaultOnRepair)(r);
     return r;
   } catch (e) {
     throw e instanceof WriteError ? e : new WriteError(file, e);
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
