@@ -146,9 +146,13 @@ export async function acquireDirLock(dir: string, name: string, options: RunLock
   held.set(dir, {
     count: 1,
     release: () => {
+      // Synchronously: the CLI exits right after a command returns, and an async rmdir could be cut short then.
       rmSync(holderFile, { force: true });
-      // proper-lockfile's release is async; its synchronous exit hook covers a process that exits right after.
-      release().catch(() => {});
+      try {
+        lockfile.unlockSync(dir, { lockfilePath: lockPath, realpath: false });
+      } catch (e) {
+        process.stderr.write(`note: ${lockPath}: could not release: ${fsErrorText(e)}\n`);
+      }
       if (createdDir) removeIfEmpty(dir);
     },
   });

@@ -154,6 +154,8 @@ export function responsesFile(run: string): string {
  */
 export async function generateResponses(options: GenerateResponsesOptions): Promise<ResponseSummary> {
   // One writer per run: what is already answered is read under the lock (a second process is refused at once).
+  // A dry run (an estimate) writes nothing and takes no lock.
+  if (options.engine.options.dryRun) return generateResponsesLocked(options);
   return withRunLock(options.run ?? "default", "generate-responses", () => generateResponsesLocked(options));
 }
 

@@ -110,6 +110,7 @@ test("two `alpacare judge` on one run: the second is refused at once naming the 
   assert.equal(err.trim().split("\n").length, 1, `one line: ${err}`);
   server.setLatency(5);
   assert.equal(await firstExit, 0);
+  assert.equal(existsSync(join(tmp, "runs", "two", ".lock")), false, "the lock is released when the command exits");
   assert.equal(new Set(pairsOf(file)).size, 20);
   assert.equal(pairsOf(file).length, 20, "no verdict twice");
   assert.equal(answered.size, 20);
