@@ -114,7 +114,9 @@ export async function acquireDirLock(dir: string, name: string, options: RunLock
   }
   const lockPath = join(dir, ".lock");
   const holderFile = join(dir, ".lock-holder.json");
-  const opts = { lockfilePath: lockPath, realpath: false, stale: STALE_MS, update: UPDATE_MS, onCompromised: () => {} } as const;
+  // Compromised = another process removed or replaced our lock (it judged us dead): say so rather than crash mid-run.
+  const onCompromised = (e: Error) => process.stderr.write(`warning: run "${name}": its lock (${lockPath}) was taken over by another process (${e.message}); two writers may now be running\n`);
+  const opts = { lockfilePath: lockPath, realpath: false, stale: STALE_MS, update: UPDATE_MS, onCompromised } as const;
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(dir, opts);
