@@ -3,7 +3,8 @@
  * and a command's heavy dependencies (node-llama-cpp, Chromium) load only when it runs.
  */
 import { pathToFileURL } from "node:url";
-import { InputError } from "../core/errors.js";
+import { InputError, WriteError, fsErrorText } from "../core/errors.js";
+import { RunLockedError } from "../core/lock.js";
 import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmModelUnavailableError, LlmRequestError, LlmRetryableError } from "../llm/index.js";
 import { UsageError, type Command } from "./command.js";
 
@@ -67,7 +68,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`alpacare ${name}: ${(e as Error).message}\nRun \`alpacare ${name} --help\` for usage.\n`);
       return 2;
     }
-    if (e instanceof InputError) {
+    // A bad input file, a failed write (names the file and the OS error), a run held by another writer (names the
+    // holder): one line, never a stack trace.
+    if (e instanceof InputError || e instanceof WriteError || e instanceof RunLockedError) {
       process.stderr.write(`alpacare ${name}: ${e.message}\n`);
       return 1;
     }
@@ -80,7 +83,10 @@ export async function main(argv: string[]): Promise<number> {
     // Anything else: one readable line; the stack only on request (bug reports), since most are still user-facing
     // (a run started with other options, a file of the wrong kind).
     if (process.env.ALPACARE_DEBUG) throw e;
-    process.stderr.write(`alpacare ${name}: ${e instanceof Error ? e.message : String(e)}\n(set ALPACARE_DEBUG=1 for the stack trace)\n`);
+    // An OS error that escaped without naming its file (EISDIR on read has no path in its message): name it here.
+    const os = e as { code?: unknown; path?: unknown };
+    const text = typeof os?.code === "string" && typeof os.path === "string" ? `${os.path}: ${fsErrorText(e)}` : e instanceof Error ? e.message : String(e);
+    process.stderr.write(`alpacare ${name}: ${text}\n(set ALPACARE_DEBUG=1 for the stack trace)\n`);
     return 1;
   }
 }

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { projectRoot } from "../core/paths.js";
+import { redactSecret } from "../core/redact.js";
 
 /** Where the project registers its tslab kernel (`npm run setup`); passed to Jupyter as `JUPYTER_PATH`. */
 export function projectJupyterPath(): string {
@@ -306,7 +307,7 @@ export function scrubSecrets(text: string, env: NodeJS.ProcessEnv = process.env)
   for (const [name, value] of Object.entries(env)) {
     if (!value || value.length < 6 || !SECRET_NAME.test(name)) continue;
     const forms = new Set([value, JSON.stringify(value).slice(1, -1)]);
-    for (const form of forms) out = out.split(form).join(`[redacted ${name}]`);
+    for (const form of forms) out = redactSecret(out, form, `[redacted ${name}]`);
   }
   return out;
 }

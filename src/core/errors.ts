@@ -34,3 +34,32 @@ export function formatLocation(loc: InputLocation): string {
   if (loc.field !== undefined) s += `, field "${loc.field}"`;
   return s;
 }
+
+/**
+ * An OS error as short text without the absolute path Node appends (`EACCES: permission denied`), for messages
+ * that already name the file.
+ */
+export function fsErrorText(e: unknown): string {
+  const err = e as { code?: unknown; message?: unknown };
+  const msg = typeof err?.message === "string" ? err.message : String(e);
+  // Node: "EACCES: permission denied, open '/abs/path'": keep "EACCES: permission denied".
+  return msg.replace(/, (open|read|write|mkdir|rename|unlink|rmdir|scandir|stat|lstat|ftruncate|utime|close|fsync|copyfile|access) .*$/s, "");
+}
+
+/**
+ * A write to the run store or the cache failed (disk full, permission, read-only file system). It stops the run:
+ * results that cannot be stored must not be paid for again and again. The message is one line naming the file and
+ * the OS error.
+ */
+export class WriteError extends Error {
+  readonly file: string;
+  /** The OS error code (`EACCES`, `ENOSPC`, ...), when known. */
+  readonly code?: string;
+  constructor(file: string, cause: unknown) {
+    super(`${file}: could not write: ${fsErrorText(cause)}`, { cause });
+    this.name = "WriteError";
+    this.file = file;
+    const code = (cause as { code?: unknown })?.code;
+    if (typeof code === "string") this.code = code;
+  }
+}

@@ -5,3 +5,5 @@ export * from "./jsonl.js";
 export * from "./hash.js";
 export * from "./progress.js";
 export * from "./random.js";
+export * from "./lock.js";
+export * from "./redact.js";

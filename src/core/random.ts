@@ -14,3 +14,12 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A p-value from resampling (bootstrap or permutations): `hits` of `samples` resamples were at least as extreme as
+ * the observation. Floored at 1 / (samples + 1) (the observation counts as one of the resamples, Davison & Hinkley
+ * 1997), so a finite number of resamples never claims p = 0; capped at 1. Every resampled p in the workbench uses it.
+ */
+export function resamplingPValue(hits: number, samples: number): number {
+  return Math.min(1, (hits + 1) / (samples + 1));
+}

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { InputError, type InputLocation } from "../core/errors.js";
+import { stripBom } from "../core/jsonl.js";
 import { rawPath, findSource, loadSources, type DataSource } from "./sources.js";
 
 /** A record of an upstream file with where it came from. */
@@ -136,7 +137,7 @@ export function readRawText(mirrorPath: string, sources?: DataSource[]): { text:
     const source = findSource(mirrorPath, sources ?? loadSources());
     throw new DataNotAcquiredError(file, mirrorPath, Boolean(source?.optional), source !== undefined && !source.url);
   }
-  return { text: readFileSync(path, "utf8"), file };
+  return { text: stripBom(readFileSync(path, "utf8")), file };
 }
 
 /** Collapse whitespace: alignment checks between files compare texts this way (upstream re-serialised some). */

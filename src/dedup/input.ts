@@ -4,7 +4,7 @@
  * or record index (JSON array) and the field.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { InputError } from "../core/index.js";
+import { InputError, readTextFile } from "../core/index.js";
 
 function describe(v: unknown): string {
   if (v === null) return "null";
@@ -25,7 +25,7 @@ function pick(record: unknown, path: string[]): unknown {
 export function readDedupTexts(file: string, field: string): string[] {
   if (!existsSync(file)) throw new InputError({ file }, "file not found");
   if (statSync(file).isDirectory()) throw new InputError({ file }, "is a folder, not a JSON or JSONL file");
-  const text = readFileSync(file, "utf8");
+  const text = readTextFile(file); // a leading UTF-8 BOM is dropped, OS errors name the file
   const path = field.split(".");
   const take = (record: unknown, loc: { line?: number; index?: number }): string => {
     if (record === null || typeof record !== "object" || Array.isArray(record))

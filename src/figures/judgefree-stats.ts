@@ -2,7 +2,7 @@
  * Small statistics for the judge-free analyses (beyond the paper): Kendall's tau-b with ties, Pearson's r, ordinary
  * least squares with R², a seeded sample. Pure functions over number arrays; NaN/null pairs are the caller's to drop.
  */
-import { mulberry32 } from "../core/index.js";
+import { mulberry32, resamplingPValue } from "../core/index.js";
 
 /** Kendall's tau-b of two equally long samples, with ties, and a two-sided permutation p-value. */
 export interface KendallTau {
@@ -75,7 +75,7 @@ export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>, options:
         const p = shuffle(ys, rand);
         if (Math.abs(tauCore(x, p).tau) >= obs) hits++;
       }
-      pValue = (hits + 1) / (perms + 1);
+      pValue = resamplingPValue(hits, perms);
     }
   }
   return { tau, n, concordant: c, discordant: d, pValue };

@@ -7,9 +7,9 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { readJsonlIfExists, writeFileAtomic, writeJsonl } from "../core/index.js";
+import { readJsonlIfExists, withRunLock, writeFileAtomic, writeJsonl } from "../core/index.js";
 import { dedup, RougeLIndex } from "../dedup/index.js";
-import { taskRunFiles, type GeneratedTask, type InlineDeduper } from "./tasks.js";
+import { readGeneratedTasks, taskRunFiles, uniqueTasksById, type GeneratedTask, type InlineDeduper } from "./tasks.js";
 
 /**
  * An {@link InlineDeduper} over the seed instructions plus every kept instruction. It is the dedup stage's exact
@@ -74,8 +74,12 @@ export interface TaskFilterSummary {
  * use) and `filter-summary.json`. Re-running replaces them (the filter is a pure function of the tasks).
  */
 export async function filterGeneratedTasks(run: string, options: FilterTasksOptions = {}): Promise<TaskFilterSummary> {
+  return withRunLock(run, "filter", () => filterLocked(run, options));
+}
+
+async function filterLocked(run: string, options: FilterTasksOptions): Promise<TaskFilterSummary> {
   const files = taskRunFiles(run);
-  const tasks = readJsonlIfExists<GeneratedTask>(files.tasks);
+  const tasks = readGeneratedTasks(run);
   const policy = options.policy ?? "all-pairs";
   const threshold = options.threshold ?? 0.7;
   const pool = options.pool ?? [];
@@ -108,6 +112,6 @@ export async function filterGeneratedTasks(run: string, options: FilterTasksOpti
 export function readKeptTasks(run: string): { tasks: GeneratedTask[]; filtered: boolean } {
   const files = taskRunFiles(run);
   const filteredFile = join(files.dir, "filtered.jsonl");
-  if (existsSync(filteredFile)) return { tasks: readJsonlIfExists<GeneratedTask>(filteredFile), filtered: true };
-  return { tasks: readJsonlIfExists<GeneratedTask>(files.tasks), filtered: false };
+  if (existsSync(filteredFile)) return { tasks: uniqueTasksById(readJsonlIfExists<GeneratedTask>(filteredFile)), filtered: true };
+  return { tasks: readGeneratedTasks(run), filtered: false };
 }

@@ -42,6 +42,7 @@ export {
   taskRunFiles,
   listCountLabel,
   readGeneratedTasks,
+  uniqueTasksById,
   readRejectedTasks,
   readTaskCompletions,
   type TeacherModel,

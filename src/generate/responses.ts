@@ -11,7 +11,7 @@
  *   completion prompt, temperature 0, max_tokens 600, no system prompt.
  */
 import { join } from "node:path";
-import { appendJsonl, readJsonlIfExists, runDir, shortHash, progress as makeProgress } from "../core/index.js";
+import { appendJsonl, readJsonlIfExists, runDir, shortHash, withRunLock, progress as makeProgress } from "../core/index.js";
 import { runBatch, type ChatRequest, type ChatResult, type CostEstimate, type Engine } from "../llm/index.js";
 import { readKeptTasks } from "./filter.js";
 import type { TeacherModel } from "./tasks.js";
@@ -153,6 +153,13 @@ export function responsesFile(run: string): string {
  * what is missing. With `batch`, requests go through the provider's batch API (persisted, resumable).
  */
 export async function generateResponses(options: GenerateResponsesOptions): Promise<ResponseSummary> {
+  // One writer per run: what is already answered is read under the lock (a second process is refused at once).
+  // A dry run (an estimate) writes nothing and takes no lock.
+  if (options.engine.options.dryRun) return generateResponsesLocked(options);
+  return withRunLock(options.run ?? "default", "generate-responses", () => generateResponsesLocked(options));
+}
+
+async function generateResponsesLocked(options: GenerateResponsesOptions): Promise<ResponseSummary> {
   const run = options.run ?? "default";
   const variant = options.variant ?? (options.responder.provider === "anthropic" ? "anthropic" : "openai");
   const params: ResponseParams = { ...defaultResponseParams(variant), ...stripUndefined(options.params ?? {}) };

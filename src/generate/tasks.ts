@@ -14,7 +14,7 @@
  *   re-committing the request that was half-written when the process died skips what is already there: every task
  *   lands exactly once.
  */
-import { appendJsonl, readJsonlIfExists, runDir, shortHash, writeFileAtomic, progress as makeProgress, type Progress } from "../core/index.js";
+import { appendJsonl, readJson, readJsonlIfExists, runDir, shortHash, withRunLock, writeFileAtomic, progress as makeProgress, type Progress } from "../core/index.js";
 import type { ChatRequest, ChatResult, CostEstimate, ProviderName } from "../llm/index.js";
 import type { Engine } from "../llm/index.js";
 import { existsSync, readFileSync } from "node:fs";
@@ -167,7 +167,8 @@ export interface CompletionRecord {
   at: string;
 }
 
-interface CommitRecord {
+/** One line of `requests.jsonl`: request `request` is done, with this many tasks kept, rejected and duplicate. */
+export interface TaskCommitRecord {
   request: number;
   kept: number;
   rejected: number;
@@ -264,9 +265,18 @@ export function taskRunFiles(run: string) {
   };
 }
 
-/** Read a run's kept tasks (`tasks.jsonl`). */
+/**
+ * Read a run's kept tasks (`tasks.jsonl`), each id once: a store written by two processes at once (possible before
+ * runs were locked) can hold a task twice; the first record is kept, as resuming does.
+ */
 export function readGeneratedTasks(run: string): GeneratedTask[] {
-  return readJsonlIfExists<GeneratedTask>(taskRunFiles(run).tasks);
+  return uniqueTasksById(readJsonlIfExists<GeneratedTask>(taskRunFiles(run).tasks));
+}
+
+/** Tasks with the first record of each id (see {@link readGeneratedTasks}). */
+export function uniqueTasksById<T extends { id: string }>(tasks: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return tasks.filter((t) => !seen.has(t.id) && (seen.add(t.id), true));
 }
 
 /** Read a run's rejected fragments (`rejects.jsonl`). */
@@ -277,6 +287,34 @@ export function readRejectedTasks(run: string): RejectedTaskRecord[] {
 /** Read a run's raw completions (`completions.jsonl`), one per answered request. */
 export function readTaskCompletions(run: string): CompletionRecord[] {
   return readJsonlIfExists<CompletionRecord>(taskRunFiles(run).completions);
+}
+
+/**
+ * The requests whose commit record is backed by the stored tasks and rejects. A commit record says "request R
+ * kept k tasks and rejected j": when fewer are stored (a torn `tasks.jsonl` or `rejects.jsonl` was cut back), R and
+ * every later request are committed again from their stored answers (the LLM cache answers any that are gone), so
+ * no task is lost. Task ids are unique, so records already stored are not written twice.
+ */
+export function committedRequests(commits: readonly TaskCommitRecord[], tasks: readonly GeneratedTask[], rejects: readonly RejectedTaskRecord[], onNote?: (line: string) => void): Set<number> {
+  const count = (recs: readonly { id: string; request: number }[]) => {
+    const ids = new Map<number, Set<string>>();
+    for (const r of recs) {
+      let s = ids.get(r.request);
+      if (!s) ids.set(r.request, (s = new Set()));
+      s.add(r.id);
+    }
+    return (request: number) => ids.get(request)?.size ?? 0;
+  };
+  const nTasks = count(tasks);
+  const nRejects = count(rejects);
+  let firstBad = Infinity;
+  for (const c of commits) {
+    if (nTasks(c.request) < c.kept || nRejects(c.request) < c.rejected + c.duplicates) firstBad = Math.min(firstBad, c.request);
+  }
+  const out = new Set<number>();
+  for (const c of commits) if (c.request < firstBad) out.add(c.request);
+  if (firstBad !== Infinity) onNote?.(`request ${firstBad} is marked done but its tasks or rejects are not all stored (a torn write was cut); committing it and later requests again from their stored answers`);
+  return out;
 }
 
 /** The fields (dot paths) whose values differ between a stored run config and a new one, as `path: old -> new`. */
@@ -297,6 +335,13 @@ function configDifferences(prev: object, next: object): string[] {
  * same run and options and it continues where it stopped, on the same random stream.
  */
 export async function generateTasks(options: GenerateTasksOptions): Promise<TaskGenerationSummary> {
+  // One writer per run: the store is read back under the lock, so a second process is refused before it sends.
+  // A dry run writes nothing and takes no lock.
+  if (options.dryRun) return generateTasksLocked(options);
+  return withRunLock(options.run ?? "default", "generate-tasks", () => generateTasksLocked(options));
+}
+
+async function generateTasksLocked(options: GenerateTasksOptions): Promise<TaskGenerationSummary> {
   const run = options.run ?? "default";
   if (!Number.isInteger(options.target) || options.target < 0) throw new RangeError(`target must be a non-negative integer, got ${options.target}`);
   const files = taskRunFiles(run);
@@ -306,15 +351,22 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
   const firstNumber = params.seedsPerPrompt + 1;
   const perRequest = maxNewTasksPerRequest(params);
 
-  if (existsSync(files.config)) {
-    const prev = JSON.parse(readFileSync(files.config, "utf8")) as TaskRunConfig;
+  // The config pins a run only once it holds answers: a config left by a fully failed attempt is replaced.
+  const hasAnswers = readJsonlIfExists<CompletionRecord>(files.completions).length > 0;
+  let configWritten = false;
+  const writeConfig = () => {
+    if (configWritten || options.dryRun) return;
+    writeFileAtomic(files.config, JSON.stringify({ ...config, createdAt: new Date().toISOString() }, null, 2) + "\n");
+    configWritten = true;
+  };
+  if (existsSync(files.config) && hasAnswers) {
+    const prev = readJson<TaskRunConfig>(files.config);
+    configWritten = true;
     if (prev.configHash !== config.configHash)
       throw new Error(
         `run "${run}" was started with a different configuration (${files.config}): ${configDifferences(prev, config).join("; ")}. ` +
           "Use the same options to resume it, or another --run name for a new dataset (mixing the two would make one dataset from two recipes).",
       );
-  } else if (!options.dryRun) {
-    writeFileAtomic(files.config, JSON.stringify({ ...config, createdAt: new Date().toISOString() }, null, 2) + "\n");
   }
   if (config.dedup === "inline" && !options.makeInlineDeduper) throw new Error("dedup \"inline\" needs makeInlineDeduper");
 
@@ -323,15 +375,17 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
   for (const c of readJsonlIfExists<CompletionRecord>(files.completions)) if (!completions.has(c.request)) completions.set(c.request, c);
   const taskIds = new Set<string>();
   const kept: GeneratedTask[] = [];
-  const committed = new Set<number>(readJsonlIfExists<CommitRecord>(files.requests).map((c) => c.request));
-  for (const t of readJsonlIfExists<GeneratedTask>(files.tasks)) {
+  const storedTasks = readJsonlIfExists<GeneratedTask>(files.tasks);
+  const storedRejects = readJsonlIfExists<RejectedTaskRecord>(files.rejects);
+  const committed = committedRequests(readJsonlIfExists<TaskCommitRecord>(files.requests), storedTasks, storedRejects, (line) => process.stderr.write(`note: ${files.requests}: ${line}\n`));
+  for (const t of storedTasks) {
     if (taskIds.has(t.id)) continue;
     taskIds.add(t.id);
     if (committed.has(t.request)) kept.push(t);
   }
-  const rejectIds = new Set<string>(readJsonlIfExists<RejectedTaskRecord>(files.rejects).map((r) => r.id));
+  const rejectIds = new Set<string>(storedRejects.map((r) => r.id));
   const counts: TaskGenerationProgress = { requestsDone: 0, requestsFailed: 0, kept: 0, rejected: 0, duplicates: 0, rejectReasons: {}, target: options.target };
-  for (const r of readJsonlIfExists<RejectedTaskRecord>(files.rejects)) {
+  for (const r of storedRejects) {
     if (!committed.has(r.request)) continue;
     if (r.reason === "duplicate") counts.duplicates++;
     else counts.rejected++;
@@ -442,7 +496,7 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
       appendJsonl(files.tasks, newTasks);
       appendJsonl(files.rejects, newRejects);
       for (const r of newRejects) rejectIds.add(r.id);
-      appendJsonl(files.requests, [{ request, kept: nKept, rejected: nRej, duplicates: nDup } satisfies CommitRecord]);
+      appendJsonl(files.requests, [{ request, kept: nKept, rejected: nRej, duplicates: nDup } satisfies TaskCommitRecord]);
       committed.add(request);
       counts.kept += nKept;
       counts.rejected += nRej;
@@ -525,6 +579,7 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
           at: new Date().toISOString(),
         };
         if (r.modelVersion) rec.modelVersion = r.modelVersion;
+        writeConfig();
         appendJsonl(files.completions, [rec]);
         completions.set(i, rec);
         counts.requestsDone = completions.size;
@@ -547,7 +602,7 @@ export async function generateTasks(options: GenerateTasksOptions): Promise<Task
   counts.requestsFailed = [...failed].filter((i) => !completions.has(i)).length;
   prog.done();
   const s = summary(counts.kept >= options.target, undefined);
-  writeFileAtomic(files.summary, JSON.stringify(s, null, 2) + "\n");
+  if (configWritten) writeFileAtomic(files.summary, JSON.stringify(s, null, 2) + "\n");
   return s;
 
   function summary(complete: boolean, estimate: TaskGenerationEstimate | undefined): TaskGenerationSummary {

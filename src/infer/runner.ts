@@ -10,7 +10,7 @@
  */
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
-import { appendJsonl, formatProgress, InputError, progress, projectRoot, readJson, readJsonlIfExists, shortHash, writeFileAtomic } from "../core/index.js";
+import { appendJsonl, formatProgress, InputError, progress, projectRoot, readJson, readJsonlIfExists, shortHash, withRunLock, writeFileAtomic } from "../core/index.js";
 import { loadTestSet, type TestSetName } from "../data/index.js";
 import { createEngine, type ChatRequest, type ChatResult, type Engine, type EngineOptions, type FinishReason, type ProviderName } from "../llm/index.js";
 import { checkModelName, inferOutputFile, inferSettingsFile } from "./catalogue.js";
@@ -239,7 +239,10 @@ export function planInferRun(options: InferRunOptions): InferPlan {
     updatedAt: now,
   };
   const allSettings = existsSync(settingsFile) ? readJson<Partial<Record<TestSetName, InferSettings>>>(settingsFile) : {};
-  const previous = allSettings[testSet];
+  // Settings pin a run only once it holds outputs: settings left by a fully failed attempt (older versions wrote them
+  // before the first call) are replaced, not enforced.
+  const stored = readJsonlIfExists<InferOutputRecord>(file);
+  const previous = stored.length > 0 ? allSettings[testSet] : undefined;
   if (previous) {
     const diff = IDENTITY.filter((k) => JSON.stringify(previous[k] ?? null) !== JSON.stringify(settings[k] ?? null));
     if (diff.length) {
@@ -258,7 +261,7 @@ export function planInferRun(options: InferRunOptions): InferPlan {
   // not what it claims to be: refuse rather than append to it.
   const itemIds = new Map(all.map((it) => [it.id, it]));
   const done = new Set<string>();
-  readJsonlIfExists<InferOutputRecord>(file).forEach((r, index) => {
+  stored.forEach((r, index) => {
     const id = String(r.id);
     const it = itemIds.get(id);
     if (!it) throw new InputError({ file: rel(file), index, field: "id" }, `id ${JSON.stringify(id)} is not an item of ${testSet}`);
@@ -273,14 +276,24 @@ export function planInferRun(options: InferRunOptions): InferPlan {
 
 /** Run a model on a test set (resumable; see the module comment). */
 export async function inferRun(options: InferRunOptions): Promise<InferRunSummary> {
+  // One writer per run: the stored outputs are read under the lock, so a second process is refused before it sends.
+  return withRunLock(options.run ?? "default", `infer ${options.modelName} ${options.testSet}`, () => inferRunLocked(options));
+}
+
+async function inferRunLocked(options: InferRunOptions): Promise<InferRunSummary> {
   const plan = planInferRun(options);
   const { file, settingsFile, settings, items, todo, requests, resumed } = plan;
   const { modelName, testSet, extraction } = settings;
   const rel = (f: string) => relative(projectRoot, f);
-  // Settings are written before the first call, so even a run killed at once says how its outputs are made.
-  const allSettings = existsSync(settingsFile) ? readJson<Partial<Record<TestSetName, InferSettings>>>(settingsFile) : {};
-  allSettings[testSet] = { ...settings, updatedAt: new Date().toISOString() };
-  writeFileAtomic(settingsFile, JSON.stringify(allSettings, null, 2) + "\n");
+  // Settings are written just before the first output is stored (so they describe every stored output), not before
+  // the first call: a fully failed attempt (wrong --base-url or GGUF path) must not pin them.
+  let settingsWritten = false;
+  const writeSettings = () => {
+    const allSettings = existsSync(settingsFile) ? readJson<Partial<Record<TestSetName, InferSettings>>>(settingsFile) : {};
+    allSettings[testSet] = { ...settings, updatedAt: new Date().toISOString() };
+    writeFileAtomic(settingsFile, JSON.stringify(allSettings, null, 2) + "\n");
+    settingsWritten = true;
+  };
 
   const summary: InferRunSummary = { file: rel(file), settingsFile: rel(settingsFile), items: items.length, resumed, generated: 0, failed: 0, errors: [], outputTokens: 0, wallMs: 0, tokensPerSec: 0, hitMaxTokens: 0, skipped: 0 };
   if (todo.length === 0) return summary;
@@ -315,6 +328,7 @@ export async function inferRun(options: InferRunOptions): Promise<InferRunSummar
           return;
         }
         const record = inferRecord(todo[index]!, requests[index]!, result, extraction);
+        if (!settingsWritten) writeSettings();
         appendJsonl(file, [record]);
         summary.generated++;
         summary.outputTokens += record.generation.outputTokens;

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { InputError, readJsonl, writeFileAtomic, writeJsonl } from "../core/index.js";
+import { InputError, readJson, readJsonl, writeFileAtomic, writeJsonl } from "../core/index.js";
 import { npRint, npSum, npSampleStd } from "./numpy.js";
 import { parseVerdictAllModes } from "./parse.js";
 import { dualSidedScores, type VerdictScoreOptions } from "./score.js";
@@ -147,18 +147,15 @@ export interface AlpacaEvalAnnotation {
 
 /** Read an AlpacaEval `annotations.json` (a JSON array), checking each record's `preference`. */
 export function readAlpacaEvalAnnotations(file: string): AlpacaEvalAnnotation[] {
-  if (!existsSync(file)) throw new InputError({ file }, "file not found");
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new InputError({ file }, `not valid JSON: ${(e as Error).message}`);
-  }
+  const data = readJson<unknown>(file);
   if (!Array.isArray(data)) throw new InputError({ file }, "expected a JSON array of annotations");
   data.forEach((a, i) => {
     if (!a || typeof a !== "object") throw new InputError({ file, index: i }, "expected an object");
     const p = (a as AlpacaEvalAnnotation).preference;
     if (p !== null && p !== undefined && typeof p !== "number") throw new InputError({ file, index: i, field: "preference" }, `expected a number or null, got ${JSON.stringify(p)}`);
+    // AlpacaEval's scale: 1 (baseline wins) to 2 (model wins), 0 = draw. Anything else (a 1-5 Likert score, a
+    // typo) would be silently "unparsed" in the win rate: refuse it, naming where.
+    if (typeof p === "number" && !Number.isNaN(p) && p !== 0 && !(p >= 1 && p <= 2)) throw new InputError({ file, index: i, field: "preference" }, `expected 1 to 2 (or 0 for a draw, null if missing), got ${p}`);
   });
   return data as AlpacaEvalAnnotation[];
 }

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { appendJsonl, readJson, writeFileAtomic } from "../core/index.js";
+import { appendJsonl, readJson, withRunLock, writeFileAtomic } from "../core/index.js";
 import { loadReferenceSet, loadTestSet, publishedModels, type ReferenceName, type TestSetName } from "../data/index.js";
 import { loadAnyModelOutputs } from "../infer/index.js";
 import {
@@ -267,7 +267,14 @@ function fileSummary(plan: JudgePlan, options: JudgeRunOptions): { summary: WinR
  * Run the judge over a model's outputs (see the module comment). Returns counts, failures, the engine summary and
  * the file's summary statistics after the run.
  */
-export async function judgeRun(runOptions: JudgeRunOptions): Promise<JudgeRunResult> {
+export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunResult> {
+  // One writer per run: the plan (what is already judged) is read under the lock, so a second process can neither
+  // judge the same pairs again nor pay for them twice. A dry run writes nothing and takes no lock.
+  if (options.dryRun) return judgeRunLocked(options);
+  return withRunLock(options.run ?? "default", `judge ${options.modelName} vs ${options.reference} (${options.testSet})`, () => judgeRunLocked(options));
+}
+
+async function judgeRunLocked(runOptions: JudgeRunOptions): Promise<JudgeRunResult> {
   const ownEngine = !runOptions.engine;
   const engine = runOptions.engine ?? createEngine({ ...runOptions.engineOptions });
   try {
@@ -290,8 +297,6 @@ export async function judgeRun(runOptions: JudgeRunOptions): Promise<JudgeRunRes
       const estimate = engine.estimate(tasks.map((t) => t.request));
       return { ...rest, judged: 0, failures: [], skipped: tasks.length, estimate, ...fileSummary(plan, options), ...deviationsNow() };
     }
-    writeConfigSnapshot(plan, options);
-    if (choice.substitution) recordDeviations(plan.configFile, { substitutions: [choice.substitution] });
     const failures: JudgeRunResult["failures"] = [];
     let judged = 0;
     let llm: RunSummary | undefined;
@@ -304,6 +309,11 @@ export async function judgeRun(runOptions: JudgeRunOptions): Promise<JudgeRunRes
           return;
         }
         const rec = verdictRecordFor(task, result, options, plan.template);
+        // The config snapshot is written with the first verdict, so a fully failed attempt leaves no trace.
+        if (judged === 0) {
+          writeConfigSnapshot(plan, options);
+          if (choice.substitution) recordDeviations(plan.configFile, { substitutions: [choice.substitution] });
+        }
         appendJsonl(plan.file, [rec]);
         judged++;
         options.onVerdict?.(rec);
@@ -313,7 +323,7 @@ export async function judgeRun(runOptions: JudgeRunOptions): Promise<JudgeRunRes
         ? await runBatch(engine, requests, { ...(typeof options.batch === "object" ? options.batch : {}), run: options.run ?? "default", label: "judge-batch", onResult, signal: options.signal })
         : await engine.runAll(requests, { label, signal: options.signal, onResult });
     }
-    recordDeviations(plan.configFile, { adaptations: engine.adaptations().filter((a) => a.model === choice.model) });
+    if (existsSync(plan.configFile)) recordDeviations(plan.configFile, { adaptations: engine.adaptations().filter((a) => a.model === choice.model) });
     return { ...rest, judged, failures, skipped: llm?.skipped ?? 0, llm, estimate: llm?.estimate, ...fileSummary(plan, options), ...deviationsNow() };
   } finally {
     if (ownEngine) await engine.close();

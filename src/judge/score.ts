@@ -7,7 +7,7 @@
  * FastChat (`fastchat` policy): an item counts as the shared verdict when both orders agree, and as a tie when they
  * disagree; unparsed still excludes the item.
  */
-import { mulberry32 } from "../core/index.js";
+import { mulberry32, resamplingPValue } from "../core/index.js";
 import { nanMean, npSum, npSampleStd } from "./numpy.js";
 import { scoreToPosition } from "./parse.js";
 import type { ItemVerdicts, JudgeOrder, VerdictParseMode, ScoringPolicy, VerdictRecord, VerdictScore } from "./types.js";
@@ -20,9 +20,42 @@ export interface VerdictScoreOptions {
   policy?: ScoringPolicy;
 }
 
+/** Records beyond the first for one (item, order): see {@link duplicateVerdicts}. */
+export interface DuplicateVerdict {
+  itemId: string;
+  order: JudgeOrder;
+  /** Records for this (item, order), the scored first one included. */
+  records: number;
+  /** True when a later record's verdict (under the mode) differs from the scored first one. */
+  disagrees: boolean;
+}
+
+/**
+ * The (item, order) pairs with more than one record (two writers on one run in older versions, or files merged by
+ * hand). The documented rule: the FIRST record written is scored (what a resumed run treats as done), the others are
+ * ignored; this list says how many and whether they disagree, so the rule is never applied silently.
+ */
+export function duplicateVerdicts(records: readonly VerdictRecord[], mode: VerdictParseMode = "alpacare"): DuplicateVerdict[] {
+  const seen = new Map<string, { first: VerdictRecord; dup?: DuplicateVerdict }>();
+  const out: DuplicateVerdict[] = [];
+  for (const r of records) {
+    const k = `${r.itemId}\u0000${r.order}`;
+    const s = seen.get(k);
+    if (!s) {
+      seen.set(k, { first: r });
+      continue;
+    }
+    if (!s.dup) out.push((s.dup = { itemId: r.itemId, order: r.order, records: 1, disagrees: false }));
+    s.dup.records++;
+    if (r.verdict[mode] !== s.first.verdict[mode]) s.dup.disagrees = true;
+  }
+  return out;
+}
+
 /**
  * Group records into items (both orders side by side), sorted by test-set index as upstream's files are. A second
- * record for the same (item, order) is ignored (the first written wins, as a resumed run never rewrites).
+ * record for the same (item, order) is ignored: the first written wins, as a resumed run never rewrites (reported
+ * by {@link duplicateVerdicts} and counted in {@link WinRateSummary}).
  */
 export function itemVerdicts(records: readonly VerdictRecord[], mode: VerdictParseMode = "alpacare"): ItemVerdicts[] {
   const byId = new Map<string, ItemVerdicts>();
@@ -130,7 +163,7 @@ export function bootstrapWinRate(scores: ArrayLike<number>, options: WinRateBoot
 export interface PairedDifference extends BootstrapInterval {
   /** Items scored for both. */
   n: number;
-  /** Two-sided bootstrap p-value for "no difference" (2 x the smaller tail beyond 0, capped at 1). */
+  /** Two-sided bootstrap p-value for "no difference": 2 x the smaller tail beyond 0, floored at 1/(B+1) and capped at 1 (core's `resamplingPValue`, as Kendall's tau). */
   pValue: number;
 }
 
@@ -167,7 +200,7 @@ export function pairedBootstrap(a: ReadonlyMap<string, number>, b: ReadonlyMap<s
     samples: B,
     seed,
     n,
-    pValue: Math.min(1, (2 * Math.min(le, ge)) / B),
+    pValue: resamplingPValue(2 * Math.min(le, ge), B),
   };
 }
 
@@ -264,6 +297,10 @@ export interface WinRateSummary {
   flipRate: number;
   tieRate: number;
   firstPositionWinShare: number;
+  /** Records for an (item, order) already seen: ignored (the first written is scored). */
+  duplicates: number;
+  /** Of those (item, order) pairs, how many have a later record that disagrees with the scored one. */
+  conflictingDuplicates: number;
   /** Items by outcome: score 1 / 0.5 / 0 / anything else in between (alpacare's 0.25 and 0.75). */
   wins: number;
   ties: number;
@@ -278,6 +315,7 @@ export function summarizeVerdicts(records: readonly VerdictRecord[], options: Ve
   const { items, scores } = dualSidedScores(records, { mode, policy });
   const bias = positionBias(items);
   const scored = finite(scores);
+  const dups = duplicateVerdicts(records, mode);
   let unparsed = 0;
   let missingOrders = 0;
   for (const it of items) {
@@ -295,6 +333,8 @@ export function summarizeVerdicts(records: readonly VerdictRecord[], options: Ve
     unparsed,
     excludedItems: items.length - scored.length,
     missingOrders,
+    duplicates: dups.reduce((a, d) => a + d.records - 1, 0),
+    conflictingDuplicates: dups.filter((d) => d.disagrees).length,
     ci95: bootstrapWinRate(scores, options).ci,
     standardError: winRateStandardError(scores),
     flipRate: bias.flipRate,
@@ -359,10 +399,10 @@ export function lengthDiagnostics(items: readonly ItemVerdicts[], scores: ArrayL
   return out;
 }
 
-/** Result of {@link lengthControlledWinRate}. */
-export interface LengthControlledWinRate {
-  /** The GLM's predicted win rate at zero length difference, percent. */
-  lengthControlledWinRate: number;
+/** Result of {@link lengthAdjustedWinRate}. */
+export interface LengthAdjustedWinRate {
+  /** The GLM's predicted win rate at zero length difference, percent. NOT AlpacaEval 2's LC win rate (see the note). */
+  lengthAdjustedWinRate: number;
   /** The raw win rate of the same items, percent. */
   winRate: number;
   /** Fitted coefficients: logit p = intercept + lengthSlope * tanh(delta / sd(delta)). */
@@ -373,16 +413,23 @@ export interface LengthControlledWinRate {
   note: string;
 }
 
+/** What {@link lengthAdjustedWinRate} is and is not, attached to every result and printed wherever it is shown. */
+export const LENGTH_ADJUSTED_NOTE =
+  "beyond the paper: length-adjusted win rate, without the instruction term (logistic GLM of the preference on tanh of the standardized length difference, predicted at zero difference); not comparable to AlpacaEval 2's LC win rate";
+
 /**
- * Length-controlled win rate in the manner of AlpacaEval 2 (BEYOND THE PAPER): a logistic model of the item's
- * preference (its score in [0, 1], used as a soft label) on tanh(standardized length difference), with an intercept,
- * fitted by Newton's method with a weak L2 penalty (sklearn's C = 100 objective); the win rate is the prediction at
- * zero length difference, 100 x sigmoid(intercept). Simplified from AlpacaEval's GLM: no instruction-difficulty
- * term and no regularisation towards gamed baselines (those need AlpacaEval's own annotation tables).
+ * Length-adjusted win rate (BEYOND THE PAPER): a logistic model of the item's preference (its score in [0, 1], used
+ * as a soft label) on tanh(standardized length difference), with an intercept, fitted by Newton's method with a weak
+ * L2 penalty (sklearn's C = 100 objective); the win rate is the prediction at zero length difference,
+ * 100 x sigmoid(intercept).
+ *
+ * It is NOT AlpacaEval 2's length-controlled win rate: that GLM also has an instruction-difficulty term (fitted
+ * across many models) and regularisation towards gamed baselines. Without them it answers a different question (on
+ * AlpacaEval's own annotations of gpt-3.5-turbo-0301 it gives 31.4 where AlpacaEval 2 reports 18.1), hence the name.
  */
-export function lengthControlledWinRate(items: readonly ItemVerdicts[], scores: ArrayLike<number>, options: { C?: number } = {}): LengthControlledWinRate {
+export function lengthAdjustedWinRate(items: readonly ItemVerdicts[], scores: ArrayLike<number>, options: { C?: number } = {}): LengthAdjustedWinRate {
   const C = options.C ?? 100;
-  const note = "beyond the paper: AlpacaEval-2-style length control (logistic GLM on tanh of the standardized length difference, predicted at zero difference)";
+  const note = LENGTH_ADJUSTED_NOTE;
   const d: number[] = [];
   const y: number[] = [];
   items.forEach((it, i) => {
@@ -393,7 +440,7 @@ export function lengthControlledWinRate(items: readonly ItemVerdicts[], scores: 
     }
   });
   const n = d.length;
-  if (n === 0) return { lengthControlledWinRate: NaN, winRate: NaN, intercept: NaN, lengthSlope: NaN, n, note };
+  if (n === 0) return { lengthAdjustedWinRate: NaN, winRate: NaN, intercept: NaN, lengthSlope: NaN, n, note };
   const sd = npSampleStd(d);
   const x = d.map((v) => (sd > 0 && Number.isFinite(sd) ? Math.tanh(v / sd) : 0));
   let b0 = 0;
@@ -421,7 +468,7 @@ export function lengthControlledWinRate(items: readonly ItemVerdicts[], scores: 
     b1 -= s1;
     if (Math.abs(s0) + Math.abs(s1) < 1e-12) break;
   }
-  return { lengthControlledWinRate: 100 / (1 + Math.exp(-b0)), winRate: winRate(y), intercept: b0, lengthSlope: b1, n, note };
+  return { lengthAdjustedWinRate: 100 / (1 + Math.exp(-b0)), winRate: winRate(y), intercept: b0, lengthSlope: b1, n, note };
 }
 
 /** Agreement between two judges on the same verdicts. */

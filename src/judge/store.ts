@@ -7,7 +7,7 @@
 import { describeAdaptation, readDeviations } from "../llm/index.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { InputError, runDir } from "../core/index.js";
+import { InputError, readTextFile, runDir } from "../core/index.js";
 import { summarizeVerdicts, type WinRateBootstrapOptions, type VerdictScoreOptions, type WinRateSummary } from "./score.js";
 import type { JudgeOrder, VerdictRecord } from "./types.js";
 
@@ -68,12 +68,13 @@ export function validateVerdictRecord(r: unknown, file: string, line: number): V
 }
 
 /**
- * Read one verdict file (missing file = no records). A torn last line (a crash mid-write) is skipped; any other bad
+ * Read one verdict file (missing file = no records: the resume path; a file named by a user is checked by the
+ * caller). A leading BOM is dropped. A torn last line (a crash mid-write) is skipped; any other bad
  * line is an InputError naming the file, line and field.
  */
 export function readVerdictFile(file: string): VerdictRecord[] {
   if (!existsSync(file)) return [];
-  const text = readFileSync(file, "utf8");
+  const text = readTextFile(file);
   const lines = text.split("\n");
   const out: VerdictRecord[] = [];
   for (let i = 0; i < lines.length; i++) {

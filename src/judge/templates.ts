@@ -11,7 +11,7 @@
  */
 import { readFileSync, existsSync } from "node:fs";
 import { basename } from "node:path";
-import { InputError, shortHash } from "../core/index.js";
+import { InputError, readTextFile, shortHash } from "../core/index.js";
 import { loadJudgePrompt } from "../data/index.js";
 import type { ChatRequest, ProviderName } from "../llm/index.js";
 import type { JudgeOrder } from "./types.js";
@@ -56,7 +56,7 @@ export function loadJudgeTemplate(nameOrPath: string, options: LoadJudgeTemplate
   }
   // Read as Python's text mode reads a template (`open(path).read()`): universal newlines, so a CRLF file fills the
   // same prompt as its LF twin.
-  const text = readFileSync(nameOrPath, "utf8").replace(/\r\n?/g, "\n");
+  const text = readTextFile(nameOrPath).replace(/\r\n?/g, "\n");
   return makeJudgeTemplate(basename(nameOrPath), text, options.system, nameOrPath);
 }
 

@@ -4,14 +4,15 @@
  *
  * Crash safety: each answer is one `write` of one complete line on an O_APPEND descriptor, made only after the call
  * succeeded, so a process killed at any moment loses at most the calls in flight. A torn last line (killed mid-write)
- * is skipped when reading, and the next writer starts on a fresh line so the fragment stays isolated. Several
- * processes may append to the same file: a lookup that misses first reads whatever other processes appended since.
+ * is skipped when reading and cut by the next writer (core/jsonl.ts's append discipline, under the cache's append
+ * lock from core/lock.ts). Several processes may append to the same file: a lookup that misses first reads whatever
+ * other processes appended since.
  * Unparseable lines anywhere are skipped and counted, never fatal. No API key is ever part of a record (keys are not
  * part of requests).
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDir } from "../core/index.js";
+import { WriteError, cacheDir, formatTornTailRepair, repairTornTailFd, withFileLockSync } from "../core/index.js";
 import type { ChatResult, FinishReason, ProviderName, TokenUsage } from "./types.js";
 
 /** One cached answer as stored (one JSON line). Short field names keep a 10^5-record cache small. */
@@ -59,8 +60,6 @@ export class LlmCache {
   /** Bytes of the file already parsed (always at a line boundary). */
   private offset = 0;
   private skipped = 0;
-  /** File size right after our last append (see `put`). */
-  private lastEnd = -1;
 
   constructor(dir: string = cacheDir()) {
     mkdirSync(dir, { recursive: true });
@@ -86,26 +85,25 @@ export class LlmCache {
     return this.map.has(key);
   }
 
-  /** Store an answer: one write of one line. Errors are never stored (the engine only calls this on success). */
+  /**
+   * Store an answer: one append of one line, under the cache's append lock, after repairing a torn tail (core's
+   * append discipline). A failed write throws `WriteError` (the engine stops the run: see engine.ts).
+   */
   put(record: CacheRecord): void {
     if (this.map.has(record.k)) return;
-    this.map.set(record.k, record);
-    const fd = this.openForAppend();
-    // If another process died mid-line, start on a fresh line so its fragment stays alone on its line. When the
-    // file ends where our own last record ended, that record's newline is the last byte: no read needed.
-    const size = fstatSync(fd).size;
-    let prefix = "";
-    if (size > 0 && size !== this.lastEnd) {
-      const b = Buffer.alloc(1);
-      readSync(fd, b, 0, 1, size - 1);
-      if (b[0] !== 0x0a) prefix = "\n";
+    try {
+      withFileLockSync(this.file, () => {
+        const fd = this.openForAppend();
+        const repair = repairTornTailFd(fd, this.file);
+        if (repair) process.stderr.write(formatTornTailRepair(repair) + "\n");
+        const buf = Buffer.from(JSON.stringify(record) + "\n", "utf8");
+        let written = 0;
+        while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written);
+      });
+    } catch (e) {
+      throw e instanceof WriteError ? e : new WriteError(this.file, e);
     }
-    const buf = Buffer.from(prefix + JSON.stringify(record) + "\n", "utf8");
-    let written = 0;
-    while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written);
-    // Only a guess under concurrent writers (another append may land between fstat and write); then the next
-    // put simply reads the byte.
-    this.lastEnd = size + buf.length;
+    this.map.set(record.k, record);
   }
 
   /** Read records appended since the last read (by this or other processes). */

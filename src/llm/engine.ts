@@ -4,7 +4,7 @@
  * running thousands of paid calls needs lives here.
  */
 import { setMaxListeners } from "node:events";
-import { formatProgress, progress as makeProgress, type ProgressState } from "../core/index.js";
+import { WriteError, formatProgress, progress as makeProgress, type ProgressState } from "../core/index.js";
 import { LlmCache, resultFromRecord } from "./cache.js";
 import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmContextError, LlmModelUnavailableError, LlmRequestError, LlmRetryableError, rejectedParam } from "./errors.js";
 import { backoffMs, Semaphore, sleep, TokenBucket } from "./limits.js";
@@ -230,6 +230,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       }
     }
   };
+  /** The first failed write (cache, or a run store through onResult): no call is sent after it. */
+  let writeFailure: WriteError | undefined;
   const totals: EngineStats = { calls: 0, cacheHits: 0, failures: 0, retries: 0, tokens: { inputTokens: 0, outputTokens: 0 }, usd: 0, usdSaved: 0 };
 
   async function provider(name: ProviderName): Promise<Provider> {
@@ -330,6 +332,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   async function call(req: ChatRequest, key: string, ctx: CallContext): Promise<ChatResult> {
     if (ctx.fatal?.error) throw ctx.fatal.error;
+    if (writeFailure) throw writeFailure;
     const signal = anySignal([ctx.signal, options.signal]);
     if (signal?.aborted) throw new LlmAbortError();
     const est = estimateOf(req);
@@ -366,7 +369,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
             totals.tokens.inputTokens += r.usage.inputTokens;
             totals.tokens.outputTokens += r.usage.outputTokens;
             totals.usd += spentUsd;
-            getCache()?.put({ k: key, p: req.provider, m: req.model, tag: req.tag, text: r.text, finish: r.finishReason, usage: r.usage, ms: r.latencyMs, mv: r.modelVersion, at: new Date().toISOString() });
+            // A cache that cannot be written stops the run before the next call (no answer is paid for and lost
+            // again and again); this answer is still returned, so the caller's run store keeps it.
+            try {
+              getCache()?.put({ k: key, p: req.provider, m: req.model, tag: req.tag, text: r.text, finish: r.finishReason, usage: r.usage, ms: r.latencyMs, mv: r.modelVersion, at: new Date().toISOString() });
+            } catch (e) {
+              writeFailure ??= e instanceof WriteError ? e : new WriteError(getCache()?.file ?? "LLM cache", e);
+            }
             return result;
           } catch (e0) {
             let e = e0 as Error;
@@ -632,12 +641,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
       // will repeat for every request): calls in flight finish, the rest are skipped, and runAll throws it.
       let fatalError: Error | undefined;
       let budgetMessage: string | undefined;
+      // A run store that cannot be written (the caller's onResult throws WriteError) stops the run like a cache
+      // failure: in-flight calls finish (their answers are cached), no new call is sent, runAll throws.
+      const onResultOrStop = (f: () => void) => {
+        try {
+          f();
+        } catch (e) {
+          if (e instanceof WriteError) writeFailure ??= e;
+          else safeCall(() => { throw e; });
+        }
+      };
       const worker = async () => {
         for (;;) {
           const i = next++;
           if (i >= requests.length) return;
           const req = requests[i]!;
-          if (summary.stopped || fatalError || fatal.error || signal?.aborted) {
+          if (summary.stopped || fatalError || fatal.error || writeFailure || signal?.aborted) {
             if (signal?.aborted) summary.stopped ??= "aborted";
             summary.skipped++;
             continue;
@@ -655,7 +674,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
               summary.usd += costOf(req, r.usage);
             }
             bar.tick(1, r.cached ? { cached: 1 } : { calls: 1 });
-            safeCall(() => opts.onResult?.(i, r));
+            onResultOrStop(() => opts.onResult?.(i, r));
           } catch (e) {
             if (e instanceof LlmBudgetError) {
               summary.stopped ??= "budget";
@@ -667,10 +686,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
             } else if (isFatal(e)) {
               fatalError ??= fatal.error ?? (e as Error);
               summary.skipped++;
+            } else if (e instanceof WriteError) {
+              writeFailure ??= e;
+              summary.skipped++;
             } else {
               summary.failures++;
               bar.tick(1, { failed: 1 });
-              safeCall(() => opts.onResult?.(i, e as Error));
+              onResultOrStop(() => opts.onResult?.(i, e as Error));
             }
           }
         }
@@ -689,6 +711,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       ].filter(Boolean).join(", ");
       bar.done(`${label}: ${tail}`);
       if (fatalError) throw fatalError;
+      if (writeFailure) throw writeFailure;
       return summary;
     },
 

@@ -2,6 +2,7 @@
  * Errors the LLM layer raises, and the classification the runner uses to decide between "retry", "fail this call"
  * and "stop everything". Provider errors are read by shape (status, headers) so the SDKs stay lazily loaded.
  */
+import { redactSecret } from "../core/index.js";
 
 /** A key is missing or was rejected (401/403): retrying cannot help, so the whole run stops at once. */
 export class LlmAuthError extends Error {
@@ -171,12 +172,12 @@ export function classifyProviderError(e: unknown, envVar: string | undefined, wh
   return e instanceof Error ? e : new Error(message);
 }
 
-/** Mask anything shaped like an API key (`sk-...`, `sk-ant-...`, long bearer tokens) in text bound for logs. */
+/** Mask anything shaped like an API key (and any 8+ character part of the configured keys) (`sk-...`, `sk-ant-...`, long bearer tokens) in text bound for logs. */
 export function redactKeys(text: string): string {
   let out = text.replace(/\b(sk-(?:ant-|proj-)?)[A-Za-z0-9_*.-]{6,}/g, "$1[redacted]");
   for (const v of ["OPENAI_API_KEY", "ANTHROPIC_API_KEY"]) {
     const k = process.env[v];
-    if (k && k.length >= 8) out = out.split(k).join("[redacted]");
+    if (k && k.length >= 8) out = redactSecret(out, k);
   }
   return out;
 }

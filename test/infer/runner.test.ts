@@ -249,3 +249,28 @@ test("chat template: the instruction (+ input) goes as a chat message; raw_outpu
   const settings = JSON.parse(readFileSync(inferSettingsFile("chat", "fake-chat"), "utf8")).iCliniq;
   assert.deepEqual([settings.template, settings.extraction, settings.promptTemplate.systemPrompt], ["chat", "verbatim", "You are a doctor."]);
 });
+
+test("a fully failed attempt (wrong --base-url) pins no settings: the corrected command runs", async () => {
+  const run = "failed-first";
+  const wrong: InferRunOptions = { ...baseOptions(), run, limit: 2, target: { provider: "openai-compatible", model: "fake-alpacare-7b", baseURL: "http://127.0.0.1:9/v1" } };
+  const failed = await inferRun(wrong);
+  assert.equal(failed.generated, 0);
+  assert.equal(failed.failed, 2);
+  assert.equal(existsSync(inferSettingsFile(run, "fake-alpacare")), false, "no settings.json after a fully failed attempt");
+  const ok = await inferRun({ ...baseOptions(), run, limit: 2 });
+  assert.equal(ok.generated, 2);
+  assert.ok(existsSync(inferSettingsFile(run, "fake-alpacare")));
+});
+
+test("an outputs file torn in its last record is repaired and the item redone", async () => {
+  const run = "torn-out";
+  await inferRun({ ...baseOptions(), run, limit: 3 });
+  const file = inferOutputFile(run, "fake-alpacare", "MedInstruct-test");
+  const whole = readFileSync(file);
+  writeFileSync(file, whole.subarray(0, whole.length - 20));
+  for (let i = 0; i < 2; i++) {
+    const s = await inferRun({ ...baseOptions(), run, limit: 3 });
+    assert.equal(s.generated, i === 0 ? 1 : 0);
+    assert.deepEqual(readJsonl<{ id: string }>(file).map((r) => r.id).length, 3);
+  }
+});

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { npSum, nanMean } from "../../src/judge/numpy.js";
 import {
-  bootstrapWinRate, cohenKappa, dualSidedScores, itemScore, judgeAgreement, lengthControlledWinRate, lengthDiagnostics,
+  bootstrapWinRate, cohenKappa, dualSidedScores, itemScore, judgeAgreement, lengthAdjustedWinRate, lengthDiagnostics,
   pairedBootstrap, positionBias, summarizeVerdicts, verdictMatrix, winRate, itemScoreMap,
 } from "../../src/judge/score.js";
 import { readVerdictFile } from "../../src/judge/store.js";
@@ -157,16 +157,16 @@ test("length diagnostics and the length-controlled win rate (beyond the paper)",
   assert.equal(bins.length, 4);
   assert.equal(bins.reduce((s, b) => s + b.n, 0), 200);
   assert.ok(bins[0]!.winRate < 30 && bins[3]!.winRate > 70);
-  const lc = lengthControlledWinRate(items, scores);
-  assert.ok(Math.abs(lc.lengthControlledWinRate - 50) < 5, String(lc.lengthControlledWinRate));
+  const lc = lengthAdjustedWinRate(items, scores);
+  assert.ok(Math.abs(lc.lengthAdjustedWinRate - 50) < 5, String(lc.lengthAdjustedWinRate));
   assert.ok(lc.lengthSlope > 1);
   assert.match(lc.note, /beyond the paper/);
   // Skew the data toward long winners: raw win rate rises, the length-controlled one stays near the middle.
   const skew = recs.filter((r) => (r.modelOutputChars ?? 0) - (r.referenceOutputChars ?? 0) > -300);
   const s2 = dualSidedScores(skew);
-  const lc2 = lengthControlledWinRate(s2.items, s2.scores);
+  const lc2 = lengthAdjustedWinRate(s2.items, s2.scores);
   assert.ok(lc2.winRate > 60);
-  assert.ok(lc2.lengthControlledWinRate < lc2.winRate);
+  assert.ok(lc2.lengthAdjustedWinRate < lc2.winRate);
 });
 
 test("judge agreement: percent agreement and Cohen's kappa", () => {

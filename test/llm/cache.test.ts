@@ -33,7 +33,7 @@ describe("LlmCache", () => {
     }
   });
 
-  it("skips a torn last record and keeps later appends readable", () => {
+  it("skips a torn last record, and the next put cuts it", () => {
     const { dir, cleanup } = tempDir();
     try {
       const file = join(dir, "llm-calls.jsonl");
@@ -44,10 +44,10 @@ describe("LlmCache", () => {
       c.put(rec("c"));
       c.close();
       const lines = readFileSync(file, "utf8").split("\n");
-      assert.ok(lines.some((l) => l.startsWith("{") && !l.endsWith("}")), "the torn fragment stays on its own line");
+      assert.ok(!lines.some((l) => l.startsWith("{") && !l.endsWith("}")), "the torn fragment is cut");
       const c2 = new LlmCache(dir);
       assert.deepEqual([...c2.records()].map((r) => r.k).sort(), ["a", "c"]);
-      assert.equal(c2.stats().skippedLines, 1);
+      assert.equal(c2.stats().skippedLines, 0);
       c2.close();
     } finally {
       cleanup();

@@ -1,4 +1,6 @@
 /** `alpacare dedup`: exact Rouge-L near-duplicate filtering of a JSON/JSONL file (the paper's section 3). */
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { progress, writeJsonl } from "../../core/index.js";
 import { dedup, readDedupTexts, type DedupItem, type DedupNeighbour, type DedupPolicy } from "../../dedup/index.js";
@@ -85,6 +87,10 @@ const command: Command = {
     const threads = values.threads === undefined ? undefined : Number(values.threads);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a positive integer, not "${values.threads}"`);
     if (values["pool-field"] && !values.pool) throw new UsageError("--pool-field needs --pool");
+    // Writing the verdicts over the input (or the pool) would destroy it; compare real paths (symlinks, ./a vs a).
+    for (const [flag, f] of [["--input", values.input], ["--pool", values.pool]] as const) {
+      if (f !== undefined && samePath(f, values.out)) throw new UsageError(`--out ${values.out} is the ${flag} file: it would be overwritten; choose another --out`);
+    }
 
     const texts = readDedupTexts(values.input, values.field);
     const pool = values.pool ? readDedupTexts(values.pool, values["pool-field"] ?? values.field) : undefined;
@@ -118,3 +124,15 @@ const command: Command = {
   },
 };
 export default command;
+
+/** True when two paths name the same file (after resolving symlinks; a missing `b` is compared by its resolved path). */
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}

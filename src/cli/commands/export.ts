@@ -1,6 +1,7 @@
 /** `alpacare export`: the generated dataset as Alpaca JSON + taxonomy JSONL + a dataset card. */
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
+import { acquireRunLock } from "../../core/index.js";
 import { exportDataset } from "../../generate/index.js";
 import { requireGeneratedTasks } from "../run-checks.js";
 
@@ -42,7 +43,14 @@ const command: Command = {
     if (values.noinput !== "empty" && values.noinput !== "keep") throw new UsageError("--noinput must be empty or keep");
     if (!/^[A-Za-z0-9._-]+$/.test(values.run)) throw new UsageError(`--run ${JSON.stringify(values.run)}: use letters, digits, '.', '_' or '-'`);
     requireGeneratedTasks(values.run);
-    const s = exportDataset({ run: values.run, outDir: values.out, name: values.name, noinput: values.noinput, requireOutput: !values["include-unanswered"], responder: values.responder });
+    // Export reads the run (and by default writes into it): one writer per run, and a consistent snapshot.
+    const release = await acquireRunLock(values.run, { what: "export" });
+    let s: ReturnType<typeof exportDataset>;
+    try {
+      s = exportDataset({ run: values.run, outDir: values.out, name: values.name, noinput: values.noinput, requireOutput: !values["include-unanswered"], responder: values.responder });
+    } finally {
+      release();
+    }
     process.stdout.write(`exported ${s.records} records (${s.tasksWithoutResponse} tasks without a response${values["include-unanswered"] ? ", included" : ", left out"})\n`);
     for (const f of Object.values(s.files)) process.stdout.write(`  ${f}\n`);
     return 0;

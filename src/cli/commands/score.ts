@@ -4,13 +4,14 @@
  */
 import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { projectRoot } from "../../core/index.js";
+import { existsSync } from "node:fs";
+import { InputError, projectRoot } from "../../core/index.js";
 import { referenceSubstitutionNote, type ReferenceName, type TestSetName } from "../../data/index.js";
 import {
   alpacaEvalWinRate, bootstrapWinRate, loadVerdicts, pairAlpacareComparisonFiles, readAlpacaEvalAnnotations,
   readAlpacareComparisonFiles, readVerdictFile, reparseVerdicts, unparsedVerdicts, winRateTable, type VerdictParseMode, type ScoringPolicy,
   type VerdictRecord, type VerdictFilter, type JudgeTemplate, groupVerdicts, verdictTexts, loadJudgeTemplate, buildJudgePrompt,
-  writeAlpacareComparisonFiles, writeAlpacaEvalAnnotations, toAlpacaEvalAnnotations, verdictSafeName, judgeDeviations,
+  writeAlpacareComparisonFiles, writeAlpacaEvalAnnotations, toAlpacaEvalAnnotations, verdictSafeName, dualSidedScores, lengthAdjustedWinRate, judgeDeviations,
 } from "../../judge/index.js";
 import { describeAdaptation, describeSubstitution, readDeviations } from "../../llm/index.js";
 import { UsageError, type Command } from "../command.js";
@@ -47,7 +48,13 @@ Flags:
                              (prompt = the stored prompt, else rebuilt from the data with the group's template)
   --export-alpaca-eval DIR   native: also write each group as DIR/<model>__<test set>__<reference>__<judge>/annotations.json
                              (one annotation per item, preference = 1 + item score under --policy; null = unscored)
+  --length-adjusted also print the length-adjusted win rate (beyond the paper: a logistic GLM on the length
+                    difference, read at zero difference, WITHOUT AlpacaEval's instruction term, so NOT comparable to
+                    AlpacaEval 2's LC win rate; --length-controlled is an alias)
   --json            one JSON object (several groups: {"results": [...]})
+
+Two records for the same (item, order) (e.g. files merged by hand) are reported, and the first written is scored.
+A FILE that does not exist or holds no verdicts is an error.
 
 Examples:
   alpacare score --run default --model AlpaCare-7b
@@ -75,6 +82,12 @@ interface ScoreRow {
   /** AlpacaEval's `discrete_win_rate` (each preference rounded first); alpaca-eval format only. */
   discreteWinRate?: number | null;
   unparsedList?: { itemId: string; order: string; raw: string }[];
+  /** Records for an (item, order) already seen (ignored: the first written is scored) and how many pairs disagree. */
+  duplicates?: number;
+  conflictingDuplicates?: number;
+  /** `--length-adjusted`: the length-adjusted win rate (beyond the paper; NOT AlpacaEval 2's LC) and what it is. */
+  lengthAdjustedWinRate?: number | null;
+  lengthAdjustedNote?: string;
   /** Set when the reference outputs are a substitute (AlpacaFarm: AlpacaEval's); every number resting on it says so. */
   referenceSubstitution?: string;
   /** Deviations from the paper the row rests on: a substitute judge, adapted parameters (from the config snapshots). */
@@ -102,16 +115,20 @@ function withDeviations(rows: ScoreRow[], adaptations: Map<string, string[]>): S
 }
 const f = (x: number | null, d = 2) => (x === null ? "n/a" : x.toFixed(d));
 
-function rowsFromRecords(records: VerdictRecord[], source: string, policy: ScoringPolicy, mode: VerdictParseMode, seed: number, listUnparsed: boolean): ScoreRow[] {
+function rowsFromRecords(records: VerdictRecord[], source: string, policy: ScoringPolicy, mode: VerdictParseMode, seed: number, listUnparsed: boolean, lengthAdjusted = false): ScoreRow[] {
   return winRateTable(records, { policy, mode, seed }).map((r) => {
     const row: ScoreRow = {
       source, model: r.model, testSet: r.testSet, reference: r.reference, judge: r.judge, template: r.template, policy, parse: mode,
       winRate: nn(r.winRate), n: r.n, unparsed: r.unparsed, ci95: [nn(r.ci95[0]), nn(r.ci95[1])], standardError: nn(r.standardError),
-      flipRate: nn(r.flipRate), tieRate: nn(r.tieRate),
+      flipRate: nn(r.flipRate), tieRate: nn(r.tieRate), duplicates: r.duplicates, conflictingDuplicates: r.conflictingDuplicates,
     };
-    if (listUnparsed) {
-      const group = records.filter((x) => x.model === r.model && x.testSet === r.testSet && x.reference === r.reference && x.judge.model === r.judge && x.template.hash === r.templateHash);
-      row.unparsedList = unparsedVerdicts(group, mode);
+    const group = () => records.filter((x) => x.model === r.model && x.testSet === r.testSet && x.reference === r.reference && x.judge.model === r.judge && x.template.hash === r.templateHash);
+    if (listUnparsed) row.unparsedList = unparsedVerdicts(group(), mode);
+    if (lengthAdjusted) {
+      const { items, scores } = dualSidedScores(group(), { policy, mode });
+      const la = lengthAdjustedWinRate(items, scores);
+      row.lengthAdjustedWinRate = nn(la.lengthAdjustedWinRate);
+      row.lengthAdjustedNote = la.note;
     }
     return row;
   });
@@ -170,8 +187,12 @@ const command: Command = {
         "export-alpacare": { type: "string" },
         "export-alpaca-eval": { type: "string" },
         json: { type: "boolean" },
+        "length-adjusted": { type: "boolean" },
+        "length-controlled": { type: "boolean" },
       },
     });
+    // `--length-controlled` is accepted for those who look for AlpacaEval's name; what is printed is named honestly.
+    const lengthAdjusted = values["length-adjusted"] === true || values["length-controlled"] === true;
     const format = values.format ?? "native";
     if (!["native", "alpacare", "alpaca-eval"].includes(format)) throw new UsageError("--format: native, alpacare or alpaca-eval");
     const policy = (values.policy ?? "alpacare") as ScoringPolicy;
@@ -190,16 +211,19 @@ const command: Command = {
         const loaded = loadVerdicts(run, filter);
         const recs = values.reparse ? reparseVerdicts(loaded) : loaded;
         if (recs.length === 0) throw new UsageError(`no verdicts in run ${JSON.stringify(run)} matching the filters (give FILES, or run \`alpacare judge\` first)`);
-        rows.push(...withDeviations(rowsFromRecords(recs, `run ${run}`, policy, mode, seed, listUnparsed), judgeDeviations(run)));
+        rows.push(...withDeviations(rowsFromRecords(recs, `run ${run}`, policy, mode, seed, listUnparsed, lengthAdjusted), judgeDeviations(run)));
         exportGroups(recs, values, policy, mode, run);
       } else {
         for (const file of positionals) {
+          // A file named on the command line must exist (a missing file is not "no verdicts").
+          if (!existsSync(file)) throw new InputError({ file }, "file not found");
           const read = values.reparse ? reparseVerdicts(readVerdictFile(file)) : readVerdictFile(file);
           const recs = read.filter((r) =>
             (!values.model || r.model === values.model) && (!values["test-set"] || r.testSet === values["test-set"]) &&
             (!values.reference || r.reference === values.reference) && (!values.judge || r.judge.model === values.judge));
+          if (recs.length === 0) throw new InputError({ file }, read.length ? "no verdict records match the filters" : "no verdict records in the file");
           const recorded = readDeviations(file.replace(/\.jsonl$/, ".config.json")).adaptations.map(describeAdaptation);
-          rows.push(...withDeviations(rowsFromRecords(recs, relative(projectRoot, file) || file, policy, mode, seed, listUnparsed), new Map(recs.length ? [[recs[0]!.judge.model, recorded]] : [])));
+          rows.push(...withDeviations(rowsFromRecords(recs, relative(projectRoot, file) || file, policy, mode, seed, listUnparsed, lengthAdjusted), new Map([[recs[0]!.judge.model, recorded]])));
           exportGroups(recs, values, policy, mode, values.run ?? "default");
         }
       }
@@ -208,7 +232,7 @@ const command: Command = {
       for (const files of pairAlpacareComparisonFiles(positionals)) {
         const recs = readAlpacareComparisonFiles(files, { model: values["model-name"], reference: values.reference, testSet: values["test-set"] });
         const name = basename((files.referenceFirst ?? files.referenceLast)!).replace(/_reference_(first|last)\.jsonl$/, "");
-        rows.push(...rowsFromRecords(recs, name, policy, mode, seed, listUnparsed));
+        rows.push(...rowsFromRecords(recs, name, policy, mode, seed, listUnparsed, lengthAdjusted));
       }
     } else {
       if (positionals.length === 0) throw new UsageError("--format alpaca-eval needs annotations.json FILES");
@@ -248,6 +272,10 @@ const command: Command = {
           `  winRate ${f(r.winRate)}%  ci95 [${f(r.ci95[0])}, ${f(r.ci95[1])}]  standardError ${f(r.standardError)}  n ${r.n}  unparsed ${r.unparsed}  ` +
           `flipRate ${f(r.flipRate, 3)}  tieRate ${f(r.tieRate, 3)}${r.discreteWinRate !== undefined ? `  discreteWinRate ${f(r.discreteWinRate)}%` : ""}  (policy ${r.policy}, parse ${r.parse})\n`,
       );
+      if (r.lengthAdjustedWinRate !== undefined) process.stdout.write(`  lengthAdjustedWinRate ${f(r.lengthAdjustedWinRate)}%  (${r.lengthAdjustedNote})\n`);
+      if (r.duplicates) {
+        process.stdout.write(`  note: ${r.duplicates} duplicate verdict record(s) for an (item, order) already judged were ignored (the first written is scored)${r.conflictingDuplicates ? `; ${r.conflictingDuplicates} of those pairs disagree with the scored verdict` : ""}\n`);
+      }
       if (r.referenceSubstitution) process.stdout.write(`  note: ${r.referenceSubstitution}\n`);
       for (const d of r.deviations ?? []) process.stdout.write(`  deviation from the paper: ${d}\n`);
       for (const u of r.unparsedList ?? []) process.stdout.write(`    unparsed ${u.itemId} ${u.order}: ${JSON.stringify(u.raw)}\n`);
