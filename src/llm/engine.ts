@@ -8,6 +8,8 @@ import { formatProgress, progress as makeProgress, type ProgressState } from "..
 import { LlmCache, resultFromRecord } from "./cache.js";
 import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmRequestError, LlmRetryableError } from "./errors.js";
 import { backoffMs, Semaphore, sleep, TokenBucket } from "./limits.js";
+import { formatPace, type PacerOptions, type PaceSummary } from "./pacer.js";
+import { Pacer, paceScope, type PaceTicket } from "./pacer-gate.js";
 import { costUsd, priceOf, priceTable, type PriceTable } from "./prices.js";
 import { createAnthropicProvider } from "./providers/anthropic.js";
 import { createOpenAIProvider } from "./providers/openai.js";
@@ -57,6 +59,11 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** During `runAll`, turn the first Ctrl-C into a clean stop (in-flight calls dropped, cache intact); default false. */
   handleSigint?: boolean;
+  /**
+   * Pace remote calls by the provider's rate-limit headers (see `pacer.ts`): default true; `false` turns it off;
+   * an object tunes it (`burstMs`, `utilisation`, `probeConcurrency`, ...). `rpm` / `tpm` stay caps on top.
+   */
+  pace?: boolean | Omit<PacerOptions, "maxConcurrency">;
 }
 
 /** A live view of a run, for progress displays. */
@@ -73,6 +80,10 @@ export interface EngineProgress {
   elapsedMs: number;
   ratePerSec: number;
   etaSec?: number;
+  /** The pace against the provider's limits, e.g. `tokens/min 228k of 240k (95%), 429s 0` (absent for local models). */
+  pace?: string;
+  /** The same, per (provider, endpoint, model). */
+  paceDetail?: PaceSummary[];
   /** The usual one-line text rendering. */
   line: string;
 }
@@ -173,6 +184,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const rpm = options.rpm ? new TokenBucket(options.rpm) : undefined;
   const tpm = options.tpm ? new TokenBucket(options.tpm) : undefined;
   const engineBudget = options.budget ? new BudgetTracker(options.budget) : undefined;
+  const pacer = options.pace === false ? undefined : new Pacer({
+    backoffBaseMs: retryBaseMs, backoffMaxMs: retryMaxMs, ...(typeof options.pace === "object" ? options.pace : {}), maxConcurrency: concurrency,
+  });
   const providers = new Map<ProviderName, Provider>();
   let localProvider: Promise<Provider> | undefined;
   const inflight = new Map<string, Promise<ChatResult>>();
@@ -237,13 +251,19 @@ export function createEngine(options: EngineOptions = {}): Engine {
         for (let attempt = 0; ; attempt++) {
           if (rpm) await rpm.take(1, signal);
           if (tpm) await tpm.take(est.tokens, signal);
+          // Pacing hook: wait for the pacer's admission (local models have no rate limits to pace by).
+          const ticket: PaceTicket | undefined = pacer && req.provider !== "local" ? await pacer.acquire(paceScope(req), est.usage, signal, attempt > 0) : undefined;
+          let paced = false;
           const attemptCtl = new AbortController();
           const where = `${req.provider}${req.baseURL ? ` at ${req.baseURL}` : ""}`;
           const timer = setTimeout(() => attemptCtl.abort(new LlmRetryableError(`${where}: timed out after ${timeoutMs} ms`)), timeoutMs);
           const onAbort = () => attemptCtl.abort(new LlmAbortError());
           signal?.addEventListener("abort", onAbort, { once: true });
           try {
-            const r = await raceAbort(p.complete(req, attemptCtl.signal), attemptCtl.signal);
+            const { rateLimit, ...r } = await raceAbort(p.complete(req, attemptCtl.signal), attemptCtl.signal);
+            // Pacing hook: the answer's headers, usage and latency teach the pacer.
+            if (ticket) pacer!.settle(ticket, { kind: "ok", snapshot: rateLimit, usage: r.usage, latencyMs: r.latencyMs });
+            paced = true;
             const result: ChatResult = { ...r, cached: false, key };
             spentUsd = costOf(req, r.usage);
             spentTokens = r.usage.inputTokens + r.usage.outputTokens;
@@ -259,6 +279,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
             // Our own timeout aborted the attempt: whatever the provider threw, it is a timeout.
             if (attemptCtl.signal.aborted && attemptCtl.signal.reason instanceof LlmRetryableError) e = attemptCtl.signal.reason;
             if (e instanceof LlmAbortError && !signal?.aborted) e = new LlmRetryableError(`${where}: call aborted (timeout after ${timeoutMs} ms)`);
+            // Pacing hook: a 429 pauses the scope for the wait it states; the retry then queues at the pacer.
+            const rateLimited = e instanceof LlmRetryableError && e.status === 429;
+            if (ticket && !paced) pacer!.settle(ticket, { kind: rateLimited ? "rateLimited" : "failed", snapshot: e instanceof LlmRetryableError ? e.rateLimit : undefined });
+            paced = true;
             if (e instanceof LlmAuthError) {
               if (ctx.fatal) ctx.fatal.error ??= e;
               throw e;
@@ -267,8 +291,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
             if (!(e instanceof LlmRetryableError) || attempt >= maxRetries) throw e;
             totals.retries++;
             ctx.onRetry?.();
-            await sleep(backoffMs(attempt, retryBaseMs, retryMaxMs, e.retryAfterMs), signal);
+            // Paced 429s wait at the pacer (one shared pause, then one by one), not on a backoff of their own.
+            if (!(ticket && rateLimited)) await sleep(backoffMs(attempt, retryBaseMs, retryMaxMs, e.retryAfterMs), signal);
           } finally {
+            if (ticket && !paced) pacer!.settle(ticket, { kind: "failed" });
             clearTimeout(timer);
             signal?.removeEventListener("abort", onAbort);
           }
@@ -383,6 +409,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
         }
       });
       summary.estimate = engine.estimate(requests);
+      // Pacing hook: the scopes this run calls, and a mark to measure its pace from.
+      const paceScopes = new Set(requests.filter((r) => r.provider !== "local").map(paceScope));
+      const paceMark = pacer?.mark();
+      const paceText = (ps: PaceSummary[]) => ps.map((p) => (ps.length > 1 ? `${p.scope}: ` : "") + formatPace(p, concurrency)).join("; ");
       const onProgress = opts.onProgress ?? options.onProgress;
       const showProgress = opts.progress ?? options.progress ?? true;
       let retries = 0;
@@ -399,7 +429,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
           retries, tokens: summary.tokens.inputTokens + summary.tokens.outputTokens, usd: summary.usd, elapsedMs: s.elapsedMs,
           ratePerSec: s.ratePerSec, etaSec: s.etaSec, line: "",
         };
-        p.line = `${formatProgress(s, "req")} $${summary.usd.toFixed(4)}`;
+        const pace = pacer?.summaries().filter((x) => paceScopes.has(x.scope) && x.sent > 0);
+        if (pace?.length) {
+          p.paceDetail = pace;
+          p.pace = paceText(pace);
+        }
+        p.line = `${formatProgress(s, "req")} $${summary.usd.toFixed(4)}${p.pace ? `, ${p.pace}` : ""}`;
         return p;
       };
 
@@ -484,10 +519,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (options.handleSigint) process.off("SIGINT", onSigint);
       }
       summary.wallMs = Date.now() - t0;
+      const pace = paceMark ? pacer!.summaries(paceMark).filter((x) => paceScopes.has(x.scope) && x.sent > 0) : [];
+      if (pace.length) summary.pace = pace;
       const tail = [
         `${summary.calls} calls`, `${summary.cacheHits} cached`, `${summary.failures} failed`,
         summary.skipped ? `${summary.skipped} skipped` : "", summary.retries ? `${summary.retries} retries` : "",
         `${summary.tokens.inputTokens + summary.tokens.outputTokens} tokens`, `$${summary.usd.toFixed(4)}`,
+        pace.length ? paceText(pace) : "",
         summary.stopped === "budget" ? `stopped: ${budgetMessage}` : summary.stopped ? `stopped: ${summary.stopped}` : "",
       ].filter(Boolean).join(", ");
       bar.done(`${label}: ${tail}`);

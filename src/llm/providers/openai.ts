@@ -3,8 +3,9 @@
  * The SDK's own retries are off (`maxRetries: 0`): the engine owns retries, so they are counted and budgeted.
  */
 import { classifyProviderError, LlmAuthError, LlmRetryableError } from "../errors.js";
+import { attachRateLimit, parseRateLimitHeaders } from "../ratelimit-headers.js";
 import { approxInputTokens, rawPromptText } from "../request.js";
-import type { ChatRequest, ChatResult, FinishReason, Provider } from "../types.js";
+import type { ChatRequest, ChatResult, FinishReason, Provider, ProviderResult } from "../types.js";
 
 /** Options for {@link createOpenAIProvider}. */
 export interface OpenAIProviderOptions {
@@ -84,6 +85,12 @@ export function parseOpenAIChat(data: unknown, req: ChatRequest, latencyMs: numb
   };
 }
 
+/** Pacing hook: the answer plus the rate-limit headers it came with (none from most self-hosted servers). */
+function withHeaders(result: Omit<ChatResult, "cached" | "key">, headers: Headers): ProviderResult {
+  const rateLimit = parseRateLimitHeaders(headers);
+  return rateLimit ? { ...result, rateLimit } : result;
+}
+
 /** An OpenAI or OpenAI-compatible provider. One SDK client per base URL. */
 export function createOpenAIProvider(options: OpenAIProviderOptions = {}): Provider {
   const name = options.name ?? "openai";
@@ -117,13 +124,14 @@ export function createOpenAIProvider(options: OpenAIProviderOptions = {}): Provi
           const chat = openaiChatBody(req, name);
           for (const k of ["temperature", "top_p", "max_tokens", "presence_penalty", "frequency_penalty", "stop", "seed"]) if (chat[k] !== undefined) body[k] = chat[k];
           if (chat.max_completion_tokens !== undefined) body.max_tokens = chat.max_completion_tokens;
-          const data = await c.completions.create(body as never, { signal, timeout, maxRetries: 0 });
-          return parseOpenAIChat(data, req, Date.now() - t0, where);
+          const { data, response } = await c.completions.create(body as never, { signal, timeout, maxRetries: 0 }).withResponse();
+          return withHeaders(parseOpenAIChat(data, req, Date.now() - t0, where), response.headers);
         }
-        const data = await c.chat.completions.create(openaiChatBody(req, name) as never, { signal, timeout, maxRetries: 0 });
-        return parseOpenAIChat(data, req, Date.now() - t0, where);
+        const { data, response } = await c.chat.completions.create(openaiChatBody(req, name) as never, { signal, timeout, maxRetries: 0 }).withResponse();
+        return withHeaders(parseOpenAIChat(data, req, Date.now() - t0, where), response.headers);
       } catch (e) {
-        const err = classifyProviderError(e, envVar, where);
+        // Pacing hook: a 429's headers and stated wait travel on the error to the engine's pacer.
+        const err = attachRateLimit(classifyProviderError(e, envVar, where), e);
         // A rejected key: forget the client so a corrected environment variable is read on the next call.
         if (err instanceof LlmAuthError) clients.delete(baseURL ?? "");
         throw err;
