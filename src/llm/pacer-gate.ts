@@ -5,7 +5,7 @@
  */
 import { LlmAbortError } from "./errors.js";
 import {
-  admissionWait, admit, newPaceState, paceCost, paceSummary, settle,
+  admissionWait, newPaceState, paceAdmit, paceCost, paceSettle, paceSummary,
   type PaceOutcome, type PacerOptions, type PaceState, type PaceSummary,
 } from "./pacer.js";
 
@@ -77,7 +77,7 @@ export class Pacer {
   /** Record how an admitted attempt ended, and let the next one go if it may. */
   settle(ticket: PaceTicket, outcome: Omit<PaceOutcome, "estimate">): void {
     const s = this.scope(ticket.scope);
-    settle(s.state, ticket.id, { ...outcome, estimate: ticket.estimate }, this.now(), this.options);
+    paceSettle(s.state, ticket.id, { ...outcome, estimate: ticket.estimate }, this.now(), this.options);
     this.pump(ticket.scope);
   }
 
@@ -122,7 +122,7 @@ export class Pacer {
       }
       s.queue.shift();
       if (w.onAbort) w.signal?.removeEventListener("abort", w.onAbort);
-      const id = admit(s.state, cost, now, this.options);
+      const id = paceAdmit(s.state, cost, now, this.options);
       w.resolve({ scope: key, id, estimate: w.estimate });
     }
   }

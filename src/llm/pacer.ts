@@ -25,7 +25,10 @@ export interface PacerOptions {
   maxConcurrency: number;
   /** Calls in flight before any answer has shown the limits (default 1: one probe, then pace). */
   probeConcurrency?: number;
-  /** How long the probe may stay unanswered before the ceiling applies anyway, ms (default 2000: a slow or hung first call must not stall a run). */
+  /**
+   * While no answer has come, one more call may go every `probeMs` (default 2000): a slow or hung first call must
+   * not stall a run, nor may a crowd go out before the limits are known.
+   */
   probeMs?: number;
   /** Burst a bucket may hold, in ms of its rate (default 1000; providers enforce limits over windows of seconds). */
   burstMs?: number;
@@ -151,14 +154,16 @@ function serverLevelAt(state: PaceState, dim: RateLimitDimension, d: PaceDimensi
 export type PaceWaitReason = "paused" | "concurrency" | RateLimitDimension;
 
 /**
- * How many calls may be in flight at `now`: `probeConcurrency` until the first answer (or `probeMs` after the first
- * admission); the ceiling when the provider reports no limits; else rate x latency / cost-per-call, x1.5 + 1 for
+ * How many calls may be in flight at `now`: `probeConcurrency` until the first answer (one more per `probeMs` while
+ * none comes); the ceiling when the provider reports no limits; else rate x latency / cost-per-call, x1.5 + 1 for
  * headroom, within the ceiling.
  */
 export function inFlightTarget(state: PaceState, opts: PacerOptions, now = -Infinity): number {
   const o = defaults(opts);
-  if (state.answered === 0 && (state.totals.firstAt === undefined || now < state.totals.firstAt + o.probeMs)) return Math.min(o.max, o.probe);
-  if (state.answered === 0) return o.max;
+  if (state.answered === 0) {
+    const grown = state.totals.firstAt === undefined ? 0 : Math.max(0, Math.floor((now - state.totals.firstAt) / o.probeMs));
+    return Math.min(o.max, o.probe + grown);
+  }
   const needed = neededInFlight(state, opts);
   if (needed === undefined) return o.max;
   return Math.max(1, Math.min(o.max, Math.ceil(needed * 1.5) + 1));
@@ -183,8 +188,11 @@ export function neededInFlight(state: PaceState, opts: PacerOptions): number | u
 export function admissionWait(state: PaceState, cost: PaceCost, now: number, opts: PacerOptions): { waitMs: number; reason?: PaceWaitReason } {
   if (now < state.pausedUntil) return { waitMs: state.pausedUntil - now, reason: "paused" };
   if (state.inFlight >= inFlightTarget(state, opts, now)) {
-    // Still probing: wake when the probe window ends even if no answer comes.
-    const probeEnd = state.answered === 0 && state.totals.firstAt !== undefined ? state.totals.firstAt + defaults(opts).probeMs : undefined;
+    // Still probing: wake when the next probe may go even if no answer comes.
+    const o = defaults(opts);
+    const probeEnd = state.answered === 0 && state.totals.firstAt !== undefined
+      ? state.totals.firstAt + o.probeMs * (Math.floor((now - state.totals.firstAt) / o.probeMs) + 1)
+      : undefined;
     return { waitMs: probeEnd !== undefined && probeEnd > now ? Math.ceil(probeEnd - now) : Infinity, reason: "concurrency" };
   }
   let wait = 0;
@@ -207,8 +215,8 @@ export function admissionWait(state: PaceState, cost: PaceCost, now: number, opt
   return wait > 0 ? { waitMs: Math.ceil(wait), reason } : { waitMs: 0 };
 }
 
-/** Admit a request now: take its cost from every bucket. Returns the admission id (give it back to {@link settle}). */
-export function admit(state: PaceState, cost: PaceCost, now: number, opts: PacerOptions): number {
+/** Admit a request now: take its cost from every bucket. Returns the admission id (give it back to {@link paceSettle}). */
+export function paceAdmit(state: PaceState, cost: PaceCost, now: number, opts: PacerOptions): number {
   for (const dim of RATE_LIMIT_DIMENSIONS) {
     const d = state.dims[dim];
     if (!d) continue;
@@ -241,11 +249,11 @@ export interface PaceOutcome {
 const ewma = (old: number | undefined, x: number, w = 0.2) => (old === undefined ? x : old + w * (x - old));
 
 /** Record the end of admitted attempt `id` (admitted at `admittedAt`) at time `now`. */
-export function settle(state: PaceState, id: number, outcome: PaceOutcome, now: number, opts: PacerOptions): void {
+export function paceSettle(state: PaceState, id: number, outcome: PaceOutcome, now: number, opts: PacerOptions): void {
   state.inFlight = Math.max(0, state.inFlight - 1);
   state.answered++;
   const adm = state.admissions.find((a) => a.id === id);
-  if (outcome.snapshot && adm) learn(state, outcome.snapshot, adm.at, now, opts);
+  if (outcome.snapshot && adm) paceLearn(state, outcome.snapshot, adm.at, now, opts);
   if (outcome.kind === "ok") {
     if (adm) for (const dim of RATE_LIMIT_DIMENSIONS) state.totals.accepted[dim] += adm.cost[dim];
     state.consecutive429 = 0;
@@ -290,7 +298,7 @@ export function settle(state: PaceState, id: number, outcome: PaceOutcome, now: 
  * Take in a rate-limit snapshot from the answer to an attempt admitted at `admittedAt`. Anthropic's combined `tokens`
  * window is "the most restrictive" of its input and output limits, so when those two are reported it is not paced on.
  */
-export function learn(state: PaceState, snap: RateLimitSnapshot, admittedAt: number, now: number, opts: PacerOptions): void {
+export function paceLearn(state: PaceState, snap: RateLimitSnapshot, admittedAt: number, now: number, opts: PacerOptions): void {
   for (const dim of RATE_LIMIT_DIMENSIONS) {
     const w = snap[dim];
     if (!w || w.limit === undefined || w.limit <= 0) continue;
