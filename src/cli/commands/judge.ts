@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { projectRoot } from "../../core/index.js";
 import { isReferenceName, isTestSetName, REFERENCE_NAMES, TEST_SET_NAMES } from "../../data/index.js";
 import { judgeRun, loadJudgeTemplate, type JudgeModelConfig, type JudgeTemplate, type JudgeOrder, type VerdictParseMode, type ScoringPolicy } from "../../judge/index.js";
+import { formatPace } from "../../llm/index.js";
 import { UsageError, type Command } from "../command.js";
 import { engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, requestBaseFromFlags } from "../llm-flags.js";
 
@@ -136,6 +137,8 @@ const command: Command = {
         out.push(`dry run: ${e.calls} calls to send (${e.cached} cached), ~${e.inputTokens} input + ${e.outputTokens} output tokens, ~$${e.usd.toFixed(4)}${e.unpricedModels.length ? ` (unpriced: ${e.unpricedModels.join(", ")})` : ""}`);
       }
       if (result.llm) out.push(`calls ${result.llm.calls}, cache hits ${result.llm.cacheHits}, retries ${result.llm.retries}, $${result.llm.usd.toFixed(4)}${result.llm.stopped ? `, stopped: ${result.llm.stopped}` : ""}`);
+      // The pace reached against the provider's rate limits (from its headers), per judge endpoint.
+      for (const p of result.llm?.pace ?? []) out.push(`pace ${formatPace(p)}`);
       out.push(
         `win rate (${s.policy} policy, ${s.mode} parse): ${fmt(s.winRate)}% [95% CI ${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}], SE ${fmt(s.standardError)}, n ${s.n} of ${s.items} items`,
         `unparsed verdicts ${s.unparsed}${s.missingOrders ? `, orders not judged yet ${s.missingOrders}` : ""}, flip rate ${fmt(s.flipRate, 3)}, tie rate ${fmt(s.tieRate, 3)}, first-position share ${fmt(s.firstPositionWinShare, 3)}`,
