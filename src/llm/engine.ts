@@ -281,7 +281,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
             if (e instanceof LlmAbortError && !signal?.aborted) e = new LlmRetryableError(`${where}: call aborted (timeout after ${timeoutMs} ms)`);
             // Pacing hook: a 429 pauses the scope for the wait it states; the retry then queues at the pacer.
             const rateLimited = e instanceof LlmRetryableError && e.status === 429;
-            if (ticket && !paced) pacer!.settle(ticket, { kind: rateLimited ? "rateLimited" : "failed", snapshot: e instanceof LlmRetryableError ? e.rateLimit : undefined });
+            if (ticket && !paced) {
+              const snapshot = e instanceof LlmRetryableError ? (e.rateLimit ?? (e.retryAfterMs !== undefined ? { at: Date.now(), retryAfterMs: e.retryAfterMs } : undefined)) : undefined;
+              pacer!.settle(ticket, { kind: rateLimited ? "rateLimited" : "failed", snapshot });
+            }
             paced = true;
             if (e instanceof LlmAuthError) {
               if (ctx.fatal) ctx.fatal.error ??= e;
@@ -412,7 +415,11 @@ export function createEngine(options: EngineOptions = {}): Engine {
       // Pacing hook: the scopes this run calls, and a mark to measure its pace from.
       const paceScopes = new Set(requests.filter((r) => r.provider !== "local").map(paceScope));
       const paceMark = pacer?.mark();
-      const paceText = (ps: PaceSummary[]) => ps.map((p) => (ps.length > 1 ? `${p.scope}: ` : "") + formatPace(p, concurrency)).join("; ");
+      // Only what the provider reported (or a 429) is worth a place on the line: self-hosted servers send no limits.
+      const paceText = (ps: PaceSummary[]) => {
+        const shown = ps.filter((p) => p.binding !== undefined || p.rateLimited > 0);
+        return shown.map((p) => (shown.length > 1 ? `${p.scope}: ` : "") + formatPace(p, concurrency)).join("; ");
+      };
       const onProgress = opts.onProgress ?? options.onProgress;
       const showProgress = opts.progress ?? options.progress ?? true;
       let retries = 0;
@@ -432,7 +439,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         const pace = pacer?.summaries().filter((x) => paceScopes.has(x.scope) && x.sent > 0);
         if (pace?.length) {
           p.paceDetail = pace;
-          p.pace = paceText(pace);
+          p.pace = paceText(pace) || undefined;
         }
         p.line = `${formatProgress(s, "req")} $${summary.usd.toFixed(4)}${p.pace ? `, ${p.pace}` : ""}`;
         return p;
@@ -525,7 +532,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         `${summary.calls} calls`, `${summary.cacheHits} cached`, `${summary.failures} failed`,
         summary.skipped ? `${summary.skipped} skipped` : "", summary.retries ? `${summary.retries} retries` : "",
         `${summary.tokens.inputTokens + summary.tokens.outputTokens} tokens`, `$${summary.usd.toFixed(4)}`,
-        pace.length ? paceText(pace) : "",
+        paceText(pace),
         summary.stopped === "budget" ? `stopped: ${budgetMessage}` : summary.stopped ? `stopped: ${summary.stopped}` : "",
       ].filter(Boolean).join(", ");
       bar.done(`${label}: ${tail}`);

@@ -280,8 +280,9 @@ export function paceSettle(state: PaceState, id: number, outcome: PaceOutcome, n
     state.totals.accepted.requests += adm ? 1 : 0; // a refused request still counts against requests per minute
     if (adm) adm.rejected = true;
     state.consecutive429++;
-    // Our count of tokens differs from the provider's, or someone else spends the same quota: slow down a little.
-    state.factor = Math.max(0.5, state.factor * 0.85);
+    // Our count of tokens differs from the provider's, or someone else spends the same quota: slow down a little,
+    // once per pause (the other calls of the same burst coming back 429 tell nothing new).
+    if (now >= state.pausedUntil) state.factor = Math.max(0.5, state.factor * 0.85);
     const o = defaults(opts);
     const stated = outcome.snapshot?.retryAfterMs;
     const wait = stated ?? Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** (state.consecutive429 - 1));
