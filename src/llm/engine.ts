@@ -429,15 +429,18 @@ export function createEngine(options: EngineOptions = {}): Engine {
         unit: "req",
         silent: !showProgress,
         onUpdate: onProgress ? (s) => onProgress(liveState(s)) : undefined,
+        // Pacing hook: the progress line shows the pace against the provider's limits.
+        suffix: pacer ? () => paceText(livePace()) || undefined : undefined,
       });
+      const livePace = () => pacer?.summaries().filter((x) => paceScopes.has(x.scope) && x.sent > 0) ?? [];
       const liveState = (s: ProgressState): EngineProgress => {
         const p: EngineProgress = {
           label, done: s.done, total: requests.length, calls: summary.calls, cacheHits: summary.cacheHits, failures: summary.failures,
           retries, tokens: summary.tokens.inputTokens + summary.tokens.outputTokens, usd: summary.usd, elapsedMs: s.elapsedMs,
           ratePerSec: s.ratePerSec, etaSec: s.etaSec, line: "",
         };
-        const pace = pacer?.summaries().filter((x) => paceScopes.has(x.scope) && x.sent > 0);
-        if (pace?.length) {
+        const pace = livePace();
+        if (pace.length) {
           p.paceDetail = pace;
           p.pace = paceText(pace) || undefined;
         }
