@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { after, before, describe, it } from "node:test";
 import {
   admissionWait, createAnthropicProvider, createEngine, createOpenAIProvider, formatPace, inFlightTarget, LlmRetryableError, newPaceState,
-  paceAdmit, paceCost, paceSettle, parseDurationMs, parseRateLimitHeaders, retryAfterFromMessage, type PacerOptions,
+  paceAdmit, paceCost, paceSettle, paceSummary, parseDurationMs, parseRateLimitHeaders, retryAfterFromMessage, type PacerOptions,
 } from "../../src/llm/index.js";
 import { startFakeServer } from "../fake-server/index.js";
 import { formatGoDuration } from "../fake-server/ratelimit.js";
@@ -131,6 +131,7 @@ describe("the pacer's decisions", () => {
     // 3,880 tokens/s / 900 per call x 5 s = ~21.6 calls: the ceiling of 8 binds, and the summary says so.
     assert.equal(inFlightTarget(s, opts, 5000), 8);
     assert.equal(inFlightTarget(s, { maxConcurrency: 64 }, 5000), 34);
+    assert.match(formatPace(paceSummary(s, "x", 5000, opts), 8), /in flight 1 \(the limit needs ~22: raise --concurrency\)$/);
     const fast = newPaceState();
     const id2 = paceAdmit(fast, paceCost(fast, est), 0, opts);
     paceSettle(fast, id2, { kind: "ok", snapshot: snap(400, 239_100), usage: { inputTokens: 800, outputTokens: 100 }, estimate: est, latencyMs: 400 }, 400, opts);
