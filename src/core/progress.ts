@@ -18,6 +18,8 @@ export interface ProgressOptions {
   silent?: boolean;
   /** Called on every redraw with the current state (e.g. a notebook display). */
   onUpdate?: (state: ProgressState) => void;
+  /** Extra text appended to each drawn line (e.g. the LLM engine's pace against a provider's rate limits). */
+  suffix?: () => string | undefined;
 }
 
 /** A snapshot of a progress counter. */
@@ -67,7 +69,8 @@ export function progress(options: ProgressOptions): Progress {
     const drawn = `${s.done}:${JSON.stringify(s.counters)}`;
     if (!tty && final && drawn === lastDrawn) return;
     lastDrawn = drawn;
-    const line = formatProgress(s, unit);
+    const extra = options.suffix?.();
+    const line = formatProgress(s, unit) + (extra ? `, ${extra}` : "");
     if (tty) stream.write(`\r\x1b[K${line}${final ? "\n" : ""}`);
     else stream.write(line + "\n");
   };

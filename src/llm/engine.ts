@@ -8,6 +8,8 @@ import { WriteError, formatProgress, progress as makeProgress, type ProgressStat
 import { LlmCache, resultFromRecord } from "./cache.js";
 import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmContextError, LlmModelUnavailableError, LlmRequestError, LlmRetryableError, rejectedParam } from "./errors.js";
 import { backoffMs, Semaphore, sleep, TokenBucket } from "./limits.js";
+import { formatPace, type PacerOptions, type PaceSummary } from "./pacer.js";
+import { Pacer, paceScope, type PaceTicket } from "./pacer-gate.js";
 import { costUsd, priceOf, priceTable, type PriceTable } from "./prices.js";
 import { createAnthropicProvider } from "./providers/anthropic.js";
 import { createOpenAIProvider } from "./providers/openai.js";
@@ -71,6 +73,11 @@ export interface EngineOptions {
   horizonDays?: number;
   /** Extra output tokens for a reasoning model's hidden reasoning (default 4096, see params.ts). */
   reasoningHeadroom?: number;
+  /**
+   * Pace remote calls by the provider's rate-limit headers (see `pacer.ts`): default true; `false` turns it off;
+   * an object tunes it (`burstMs`, `utilisation`, `probeConcurrency`, ...). `rpm` / `tpm` stay caps on top.
+   */
+  pace?: boolean | Omit<PacerOptions, "maxConcurrency">;
 }
 
 /** A live view of a run, for progress displays. */
@@ -87,6 +94,10 @@ export interface EngineProgress {
   elapsedMs: number;
   ratePerSec: number;
   etaSec?: number;
+  /** The pace against the provider's limits, e.g. `tokens/min 228k of 240k (95%), 429s 0` (absent for local models). */
+  pace?: string;
+  /** The same, per (provider, endpoint, model). */
+  paceDetail?: PaceSummary[];
   /** The usual one-line text rendering. */
   line: string;
 }
@@ -204,6 +215,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const rpm = options.rpm ? new TokenBucket(options.rpm) : undefined;
   const tpm = options.tpm ? new TokenBucket(options.tpm) : undefined;
   const engineBudget = options.budget ? new BudgetTracker(options.budget) : undefined;
+  const pacer = options.pace === false ? undefined : new Pacer({
+    backoffBaseMs: retryBaseMs, backoffMaxMs: retryMaxMs, ...(typeof options.pace === "object" ? options.pace : {}), maxConcurrency: concurrency,
+  });
   const providers = new Map<ProviderName, Provider>();
   let localProvider: Promise<Provider> | undefined;
   const inflight = new Map<string, Promise<ChatResult>>();
@@ -355,13 +369,19 @@ export function createEngine(options: EngineOptions = {}): Engine {
         for (let attempt = 0; ; attempt++) {
           if (rpm) await rpm.take(1, signal);
           if (tpm) await tpm.take(est.tokens, signal);
+          // Pacing hook: wait for the pacer's admission (local models have no rate limits to pace by).
+          const ticket: PaceTicket | undefined = pacer && req.provider !== "local" ? await pacer.acquire(paceScope(req), est.usage, signal, attempt > 0) : undefined;
+          let paced = false;
           const attemptCtl = new AbortController();
           const where = `${req.provider}${req.baseURL ? ` at ${req.baseURL}` : ""}`;
           const timer = setTimeout(() => attemptCtl.abort(new LlmRetryableError(`${where}: timed out after ${timeoutMs} ms`)), timeoutMs);
           const onAbort = () => attemptCtl.abort(new LlmAbortError());
           signal?.addEventListener("abort", onAbort, { once: true });
           try {
-            const r = await raceAbort(p.complete(req, attemptCtl.signal), attemptCtl.signal);
+            const { rateLimit, ...r } = await raceAbort(p.complete(req, attemptCtl.signal), attemptCtl.signal);
+            // Pacing hook: the answer's headers, usage and latency teach the pacer.
+            if (ticket) pacer!.settle(ticket, { kind: "ok", snapshot: rateLimit, usage: r.usage, latencyMs: r.latencyMs });
+            paced = true;
             const result: ChatResult = { ...r, cached: false, key };
             spentUsd = costOf(req, r.usage);
             spentTokens = r.usage.inputTokens + r.usage.outputTokens;
@@ -383,6 +403,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
             // Our own timeout aborted the attempt: whatever the provider threw, it is a timeout.
             if (attemptCtl.signal.aborted && attemptCtl.signal.reason instanceof LlmRetryableError) e = attemptCtl.signal.reason;
             if (e instanceof LlmAbortError && !signal?.aborted) e = new LlmRetryableError(`${where}: call aborted (timeout after ${timeoutMs} ms)`);
+            // Pacing hook: a 429 pauses the scope for the wait it states; the retry then queues at the pacer.
+            const rateLimited = e instanceof LlmRetryableError && e.status === 429;
+            if (ticket && !paced) {
+              const snapshot = e instanceof LlmRetryableError ? (e.rateLimit ?? (e.retryAfterMs !== undefined ? { at: Date.now(), retryAfterMs: e.retryAfterMs } : undefined)) : undefined;
+              pacer!.settle(ticket, { kind: rateLimited ? "rateLimited" : "failed", snapshot });
+            }
+            paced = true;
             if (isFatal(e)) {
               if (ctx.fatal) ctx.fatal.error ??= e;
               throw e;
@@ -391,8 +418,10 @@ export function createEngine(options: EngineOptions = {}): Engine {
             if (!(e instanceof LlmRetryableError) || attempt >= maxRetries) throw e;
             totals.retries++;
             ctx.onRetry?.();
-            await sleep(backoffMs(attempt, retryBaseMs, retryMaxMs, e.retryAfterMs), signal);
+            // Paced 429s wait at the pacer (one shared pause, then one by one), not on a backoff of their own.
+            if (!(ticket && rateLimited)) await sleep(backoffMs(attempt, retryBaseMs, retryMaxMs, e.retryAfterMs), signal);
           } finally {
+            if (ticket && !paced) pacer!.settle(ticket, { kind: "failed" });
             clearTimeout(timer);
             signal?.removeEventListener("abort", onAbort);
           }
@@ -586,6 +615,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
         }
       });
       summary.estimate = engine.estimate(requests);
+      // Pacing hook: the scopes this run calls, and a mark to measure its pace from.
+      const paceScopes = new Set(requests.filter((r) => r.provider !== "local").map(paceScope));
+      const paceMark = pacer?.mark();
+      // Only what the provider reported (or a 429) is worth a place on the line: self-hosted servers send no limits.
+      const paceText = (ps: PaceSummary[]) => {
+        const shown = ps.filter((p) => p.binding !== undefined || p.rateLimited > 0);
+        return shown.map((p) => (shown.length > 1 ? `${p.scope}: ` : "") + formatPace(p, concurrency)).join("; ");
+      };
       const onProgress = opts.onProgress ?? options.onProgress;
       const showProgress = opts.progress ?? options.progress ?? true;
       let retries = 0;
@@ -595,14 +632,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
         unit: "req",
         silent: !showProgress,
         onUpdate: onProgress ? (s) => onProgress(liveState(s)) : undefined,
+        // Pacing hook: the progress line shows the pace against the provider's limits.
+        suffix: pacer ? () => paceText(livePace()) || undefined : undefined,
       });
+      const livePace = () => pacer?.summaries().filter((x) => paceScopes.has(x.scope) && x.sent > 0) ?? [];
       const liveState = (s: ProgressState): EngineProgress => {
         const p: EngineProgress = {
           label, done: s.done, total: requests.length, calls: summary.calls, cacheHits: summary.cacheHits, failures: summary.failures,
           retries, tokens: summary.tokens.inputTokens + summary.tokens.outputTokens, usd: summary.usd, elapsedMs: s.elapsedMs,
           ratePerSec: s.ratePerSec, etaSec: s.etaSec, line: "",
         };
-        p.line = `${formatProgress(s, "req")} $${summary.usd.toFixed(4)}`;
+        const pace = livePace();
+        if (pace.length) {
+          p.paceDetail = pace;
+          p.pace = paceText(pace) || undefined;
+        }
+        p.line = `${formatProgress(s, "req")} $${summary.usd.toFixed(4)}${p.pace ? `, ${p.pace}` : ""}`;
         return p;
       };
 
@@ -703,10 +748,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
         if (options.handleSigint) process.off("SIGINT", onSigint);
       }
       summary.wallMs = Date.now() - t0;
+      const pace = paceMark ? pacer!.summaries(paceMark).filter((x) => paceScopes.has(x.scope) && x.sent > 0) : [];
+      if (pace.length) summary.pace = pace;
       const tail = [
         `${summary.calls} calls`, `${summary.cacheHits} cached`, `${summary.failures} failed`,
         summary.skipped ? `${summary.skipped} skipped` : "", summary.retries ? `${summary.retries} retries` : "",
         `${summary.tokens.inputTokens + summary.tokens.outputTokens} tokens`, `$${summary.usd.toFixed(4)}`,
+        paceText(pace),
         summary.stopped === "budget" ? `stopped: ${budgetMessage}` : summary.stopped ? `stopped: ${summary.stopped}` : "",
       ].filter(Boolean).join(", ");
       bar.done(`${label}: ${tail}`);

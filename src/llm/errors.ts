@@ -3,6 +3,7 @@
  * and "stop everything". Provider errors are read by shape (status, headers) so the SDKs stay lazily loaded.
  */
 import { redactSecret } from "../core/index.js";
+import type { RateLimitSnapshot } from "./ratelimit-headers.js";
 
 /** A key is missing or was rejected (401/403): retrying cannot help, so the whole run stops at once. */
 export class LlmAuthError extends Error {
@@ -20,6 +21,8 @@ export class LlmRetryableError extends Error {
   readonly status?: number;
   /** Server-requested wait (from `retry-after-ms` / `retry-after`), ms. */
   readonly retryAfterMs?: number;
+  /** The rate-limit headers (and stated wait) the error came with, for the pacer (set by providers). */
+  rateLimit?: RateLimitSnapshot;
   constructor(message: string, options: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = "LlmRetryableError";

@@ -33,6 +33,16 @@ export type { ModelRow } from "./refresh.js";
 export { recordDeviations, readDeviations, mergeDeviations, describeDeviations, describeAdaptation } from "./deviations.js";
 export type { Deviations } from "./deviations.js";
 export { Semaphore, TokenBucket, backoffMs, sleep as llmSleep } from "./limits.js";
+export {
+  parseRateLimitHeaders, parseDurationMs, retryAfterFromMessage, rateLimitFromError, attachRateLimit, RATE_LIMIT_DIMENSIONS,
+} from "./ratelimit-headers.js";
+export type { RateLimitSnapshot, RateLimitWindow, RateLimitDimension } from "./ratelimit-headers.js";
+export {
+  newPaceState, zeroCost, paceCost, admissionWait, inFlightTarget, neededInFlight, paceAdmit, paceSettle, paceLearn, paceSummary, formatPace,
+} from "./pacer.js";
+export type { PacerOptions, PaceCost, PaceState, PaceDimension, PaceAdmission, PaceOutcome, PaceSummary, PaceWaitReason } from "./pacer.js";
+export { Pacer, paceScope } from "./pacer-gate.js";
+export type { PaceTicket, PaceMark } from "./pacer-gate.js";
 export { createOpenAIProvider, openaiChatBody, openaiRequest, openaiEndpointFor, parseOpenAIChat, openaiFinishReason } from "./providers/openai.js";
 export type { OpenAIProviderOptions } from "./providers/openai.js";
 export { createAnthropicProvider, anthropicBody, parseAnthropicMessage, anthropicFinishReason } from "./providers/anthropic.js";

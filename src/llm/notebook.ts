@@ -25,6 +25,8 @@ export function notebookProgress(display: NotebookDisplay, intervalMs = 500): (p
     display.html(
       `<div style="font-family:monospace">${esc(p.label)} ${p.done}/${p.total} · ${p.calls} calls · ${p.cacheHits} cached · ` +
         `${p.failures} failed${p.retries ? ` · ${p.retries} retries` : ""} · ${p.tokens} tokens · $${p.usd.toFixed(4)}${eta}` +
+        // The pace against the provider's limits, when it reports them: "tokens/min 228k of 240k (95%), 429s 0".
+        (p.pace ? `<div>${esc(p.pace)}</div>` : "") +
         `<div style="background:#eee;width:320px;height:8px"><div style="background:#4a7;height:8px;width:${pct.toFixed(1)}%"></div></div></div>`,
     );
   };

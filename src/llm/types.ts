@@ -2,6 +2,8 @@
  * The contract every stage that calls a language model relies on (generate, infer, judge). Providers, the cache and
  * the runner live in this folder; callers build `ChatRequest`s and get `ChatResult`s back, whatever the provider.
  */
+import type { PaceSummary } from "./pacer.js";
+import type { RateLimitSnapshot } from "./ratelimit-headers.js";
 
 /** Which backend serves a request. `local` = in-process GGUF through node-llama-cpp. */
 export type ProviderName = "openai" | "anthropic" | "openai-compatible" | "local";
@@ -86,10 +88,13 @@ export interface ServedModel {
   shutdownDate?: string;
 }
 
+/** What a provider's call returns: the answer, plus the rate-limit headers it came with (for the pacer, never cached). */
+export type ProviderResult = Omit<ChatResult, "cached" | "key"> & { rateLimit?: RateLimitSnapshot };
+
 /** A provider: one call, no caching, no retries beyond the SDK's own (the runner owns those). */
 export interface Provider {
   readonly name: ProviderName;
-  complete(request: ChatRequest, signal?: AbortSignal): Promise<Omit<ChatResult, "cached" | "key">>;
+  complete(request: ChatRequest, signal?: AbortSignal): Promise<ProviderResult>;
   /** The models the endpoint serves (GET /v1/models), for the preflight check; absent for local models. */
   listModels?(baseURL?: string): Promise<ServedModel[]>;
   /** Release resources (local model contexts). */
@@ -165,4 +170,6 @@ export interface RunSummary {
   stopped?: "budget" | "aborted" | "dry-run";
   /** The pre-run estimate (always present for a dry run). */
   estimate?: CostEstimate;
+  /** The pace this run reached against each provider limit, per (provider, endpoint, model) called. */
+  pace?: PaceSummary[];
 }

@@ -28,6 +28,11 @@
  * JSON body), `{ fault: "401" }`. The default responder echoes: `echo: <prompt>`. Stop sequences in the request are
  * applied to the answer like a real server (text cut before the first stop string, finish reason "stop").
  * Batch items go through the same responder (`api` says which); faults become per-item errors there.
+ *
+ * Rate limits (opt-in): `rateLimit: { style: "openai", tpm: 240_000, rpm: 600 }` (or `style: "anthropic"` with
+ * `rpm`, `itpm`, `otpm`) enforces provider-style limits on the synchronous model endpoints and answers with the
+ * provider's headers on every response and its 429s (see `ratelimit.ts`); `server.rateLimit.stats` counts what it
+ * admitted and refused.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -35,6 +40,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { anthropicModelList, openaiModelList, rejectRequest, type FakeModel } from "./models.js";
 
 export { todayModels, type FakeModel, type FakeModelRules } from "./models.js";
+import { createRateLimiter, requestCost, type FakeRateLimitOptions, type FakeRateLimiter } from "./ratelimit.js";
 
 /** One model request as the responder sees it. */
 export interface FakeRequest {
@@ -87,6 +93,8 @@ export interface FakeServerOptions {
    * Default: no models list (`GET /v1/models` is a 404, like a server without one) and every model answers.
    */
   models?: FakeModel[];
+  /** Enforce provider-style rate limits and send their headers (default: none). */
+  rateLimit?: FakeRateLimitOptions;
 }
 
 /** A batch as the server keeps it. */
@@ -133,6 +141,8 @@ export interface FakeServer {
   setResponder(respond: FakeServerOptions["respond"]): void;
   /** Change the fixed latency. */
   setLatency(ms: number): void;
+  /** The rate limiter, when `rateLimit` was given (its `stats` count admitted and refused requests). */
+  rateLimit?: FakeRateLimiter;
   /** Stop the server, dropping hanging requests. */
   close(): Promise<void>;
 }
@@ -187,6 +197,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const modelVersion = options.modelVersion ?? ((m: string) => `${m}-fake`);
+  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit) : undefined;
   let url = "";
 
   const wait = (ms: number) =>
@@ -267,7 +278,17 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       rejected.push({ api, body, status: rejection.status });
       return send(res, rejection.status, rejection.body);
     }
+    // Rate limits are checked on arrival, before the model runs; a refused request is answered at once.
+    let rl: { headers: Record<string, string>; cost: ReturnType<typeof requestCost> } | undefined;
+    if (limiter) {
+      const { model, messages } = normalise(api, body);
+      const promptTokens = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4) + 1;
+      const v = limiter.check(model, requestCost(limiter.options.style ?? "openai", body, promptTokens, limiter.options.defaultMaxTokens), Date.now());
+      if (!v.ok) return send(res, 429, v.body, v.headers);
+      rl = v;
+    }
     const a = await answer(api, body, req.headers, requests);
+    if (rl && "outputTokens" in a) limiter!.finish(rl.cost, a.outputTokens ?? 0, Date.now());
     await wait(latency + ("delayMs" in a ? (a.delayMs ?? 0) : 0));
     if ("fault" in a && a.fault) {
       const f = a.fault;
@@ -286,9 +307,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       return send(res, 429, errorBody(api, 429, "rate limited (scripted)"), headers);
     }
     const ok = a as Exclude<typeof a, { fault: FakeFault }> & { text: string; finish: string; inputTokens: number; outputTokens: number; stopHit?: string };
-    if (api === "openai-chat") return send(res, 200, openaiChatJson(a.req.model, ok.text, ok.finish, ok.inputTokens, ok.outputTokens));
-    if (api === "openai-completions") return send(res, 200, openaiCompletionJson(a.req.model, ok.text, ok.finish, ok.inputTokens, ok.outputTokens));
-    return send(res, 200, anthropicJson(a.req.model, ok.text, ok.finish, ok.stopHit, ok.inputTokens, ok.outputTokens));
+    const h = rl?.headers ?? {};
+    if (api === "openai-chat") return send(res, 200, openaiChatJson(a.req.model, ok.text, ok.finish, ok.inputTokens, ok.outputTokens), h);
+    if (api === "openai-completions") return send(res, 200, openaiCompletionJson(a.req.model, ok.text, ok.finish, ok.inputTokens, ok.outputTokens), h);
+    return send(res, 200, anthropicJson(a.req.model, ok.text, ok.finish, ok.stopHit, ok.inputTokens, ok.outputTokens), h);
   }
 
   // ---- batches ----
@@ -501,6 +523,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     log,
     batches,
     countOf: (hash) => counts.get(`s:${hash}`) ?? 0,
+    rateLimit: limiter,
     setResponder(r) {
       respond = r ?? ((q: FakeRequest) => `echo: ${q.prompt}`);
     },

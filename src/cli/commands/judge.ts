@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { projectRoot } from "../../core/index.js";
 import { isReferenceName, isTestSetName, REFERENCE_NAMES, TEST_SET_NAMES } from "../../data/index.js";
 import { judgeRun, loadJudgeTemplate, type JudgeModelConfig, type JudgeTemplate, type JudgeOrder, type VerdictParseMode, type ScoringPolicy } from "../../judge/index.js";
+import { formatPace } from "../../llm/index.js";
 import { UsageError, type Command } from "../command.js";
 import { engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, requestBaseFromFlags } from "../llm-flags.js";
 
@@ -151,6 +152,8 @@ const command: Command = {
         for (const w of e.warnings ?? []) if (!w.startsWith("no price known")) out.push(`warning: ${w}`);
       }
       if (result.llm) out.push(`calls ${result.llm.calls}, cache hits ${result.llm.cacheHits}, retries ${result.llm.retries}, $${result.llm.usd.toFixed(4)}${result.llm.stopped ? `, stopped: ${result.llm.stopped}` : ""}`);
+      // The pace reached against the provider's rate limits (from its headers), per judge endpoint.
+      for (const p of result.llm?.pace ?? []) out.push(`pace ${formatPace(p)}`);
       out.push(
         `win rate (${s.policy} policy, ${s.mode} parse): ${fmt(s.winRate)}% [95% CI ${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}], SE ${fmt(s.standardError)}, n ${s.n} of ${s.items} items`,
         `unparsed verdicts ${s.unparsed}${s.missingOrders ? `, orders not judged yet ${s.missingOrders}` : ""}, flip rate ${fmt(s.flipRate, 3)}, tie rate ${fmt(s.tieRate, 3)}, first-position share ${fmt(s.firstPositionWinShare, 3)}`,

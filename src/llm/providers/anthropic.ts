@@ -3,6 +3,7 @@
  * The SDK's own retries are off (`maxRetries: 0`): the engine owns retries.
  */
 import { classifyProviderError, LlmAuthError, LlmRequestError, LlmRetryableError } from "../errors.js";
+import { attachRateLimit, parseRateLimitHeaders } from "../ratelimit-headers.js";
 import { approxInputTokens, rawPromptText } from "../request.js";
 import type { ChatRequest, ChatResult, FinishReason, Provider, ServedModel } from "../types.js";
 import { apiKeyFromEnv } from "./openai.js";
@@ -90,10 +91,14 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
       const c = await client(baseURL);
       const t0 = Date.now();
       try {
-        const data = await c.messages.create(body, { signal, timeout, maxRetries: 0 });
-        return parseAnthropicMessage(data, req, Date.now() - t0, where);
+        const { data, response } = await c.messages.create(body, { signal, timeout, maxRetries: 0 }).withResponse();
+        // Pacing hook: the answer carries its anthropic-ratelimit-* headers to the engine's pacer.
+        const rateLimit = parseRateLimitHeaders(response.headers);
+        const result = parseAnthropicMessage(data, req, Date.now() - t0, where);
+        return rateLimit ? { ...result, rateLimit } : result;
       } catch (e) {
-        const err = classifyProviderError(e, envVar, where);
+        // Pacing hook: a 429's headers and stated wait travel on the error to the engine's pacer.
+        const err = attachRateLimit(classifyProviderError(e, envVar, where), e);
         // A rejected key: forget the client so a corrected environment variable is read on the next call.
         if (err instanceof LlmAuthError) clients.delete(baseURL ?? "");
         throw err;

@@ -3,9 +3,10 @@
  * The SDK's own retries are off (`maxRetries: 0`): the engine owns retries, so they are counted and budgeted.
  */
 import { classifyProviderError, LlmAuthError, LlmRetryableError } from "../errors.js";
+import { attachRateLimit, parseRateLimitHeaders } from "../ratelimit-headers.js";
 import { approxInputTokens, rawPromptText } from "../request.js";
 import { lookupModel } from "../registry.js";
-import type { ChatRequest, ChatResult, FinishReason, Provider, ServedModel } from "../types.js";
+import type { ChatRequest, ChatResult, FinishReason, Provider, ProviderResult, ServedModel } from "../types.js";
 
 /** Options for {@link createOpenAIProvider}. */
 export interface OpenAIProviderOptions {
@@ -108,6 +109,12 @@ export function parseOpenAIChat(data: unknown, req: ChatRequest, latencyMs: numb
   };
 }
 
+/** Pacing hook: the answer plus the rate-limit headers it came with (none from most self-hosted servers). */
+function withHeaders(result: Omit<ChatResult, "cached" | "key">, headers: Headers): ProviderResult {
+  const rateLimit = parseRateLimitHeaders(headers);
+  return rateLimit ? { ...result, rateLimit } : result;
+}
+
 /** An OpenAI or OpenAI-compatible provider. One SDK client per base URL. */
 export function createOpenAIProvider(options: OpenAIProviderOptions = {}): Provider {
   const name = options.name ?? "openai";
@@ -137,12 +144,13 @@ export function createOpenAIProvider(options: OpenAIProviderOptions = {}): Provi
       const t0 = Date.now();
       try {
         const { url, body } = openaiRequest(req);
-        const data = url === "/v1/completions"
-          ? await c.completions.create(body as never, { signal, timeout, maxRetries: 0 })
-          : await c.chat.completions.create(body as never, { signal, timeout, maxRetries: 0 });
-        return parseOpenAIChat(data, req, Date.now() - t0, where);
+        const { data, response } = url === "/v1/completions"
+          ? await c.completions.create(body as never, { signal, timeout, maxRetries: 0 }).withResponse()
+          : await c.chat.completions.create(body as never, { signal, timeout, maxRetries: 0 }).withResponse();
+        return withHeaders(parseOpenAIChat(data, req, Date.now() - t0, where), response.headers);
       } catch (e) {
-        const err = classifyProviderError(e, envVar, where);
+        // Pacing hook: a 429's headers and stated wait travel on the error to the engine's pacer.
+        const err = attachRateLimit(classifyProviderError(e, envVar, where), e);
         // A rejected key: forget the client so a corrected environment variable is read on the next call.
         if (err instanceof LlmAuthError) clients.delete(baseURL ?? "");
         throw err;
