@@ -96,11 +96,11 @@ test("a bad ALPACARE_PRICES names the variable (and the file)", () => {
   const saved = process.env.ALPACARE_PRICES;
   try {
     process.env.ALPACARE_PRICES = "{not json";
-    assert.throws(() => priceTable(), /^Error: ALPACARE_PRICES: not valid JSON/);
+    assert.throws(() => priceTable(), /^InputError: ALPACARE_PRICES \(inline JSON\): not valid JSON/);
     const f = join(tmp, "prices.json");
     writeFileSync(f, "{oops");
     process.env.ALPACARE_PRICES = f;
-    assert.throws(() => priceTable(), (e: Error) => e.message.startsWith(`ALPACARE_PRICES (file ${f}): not valid JSON`));
+    assert.throws(() => priceTable(), (e: Error) => e.message.startsWith(`${f} (from ALPACARE_PRICES): not valid JSON`));
   } finally {
     if (saved === undefined) delete process.env.ALPACARE_PRICES;
     else process.env.ALPACARE_PRICES = saved;
