@@ -247,7 +247,7 @@ export function llmFlagsHelp(prefix?: string): string {
     `  ${p("base-url")} URL        OpenAI-compatible server (vLLM, Ollama, llama.cpp server), e.g. http://localhost:8000/v1`,
     `  ${p("api-key-env")} VAR     environment variable holding the key (default OPENAI_API_KEY / ANTHROPIC_API_KEY; keys never go on the command line)`,
     `  ${p("concurrency")} N       calls in flight (default 8)`,
-    `  ${p("rpm")} N / ${p("tpm")} N   requests / tokens per minute (default unlimited)`,
+    `  ${p("rpm")} N / ${p("tpm")} N   caps on requests / tokens per minute (default none: calls are paced by the limits the provider reports in its rate-limit headers)`,
     `  ${p("budget")} B            stop before spending more: 5usd or 200000tokens`,
     `  ${p("timeout")} S           per-call timeout in seconds (default 120; 600 local)`,
     `  ${p("max-retries")} N       retries on 429/5xx/timeouts (default 6)`,
