@@ -391,7 +391,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         total: requests.length,
         unit: "req",
         silent: !showProgress,
-        onUpdate: onProgress ? (s) => onProgress(liveState(s)) : undefined,
+        onChange: onProgress ? (s) => onProgress(liveState(s)) : undefined, // every call, not the log throttle
       });
       const liveState = (s: ProgressState): EngineProgress => {
         const p: EngineProgress = {
