@@ -46,6 +46,8 @@ export interface FigureExportOptions {
   inlineBundle?: boolean;
   /** Apply the workbench's default look (font, white background, colours) under each figure's layout. Default true. */
   workbenchStyle?: boolean;
+  /** Called with (figures written, figures in the batch) as the batch goes: 0 at the start, then per figure. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** What {@link exportFigures} wrote for one figure (absolute paths). */
@@ -104,6 +106,14 @@ export async function exportFigures(items: FigureItem[], options: FigureExportOp
   }));
   const results: ExportedFigure[] = styled.map((i) => ({ name: i.name, json: join(dir, `${i.name}.json`) }));
 
+  const report = (done: number) => {
+    try {
+      options.onProgress?.(done, styled.length);
+    } catch {
+      // a broken display never stops an export
+    }
+  };
+  report(0);
   const images = formats.filter((f): f is "png" | "svg" => f === "png" || f === "svg");
   if (images.length && styled.length) {
     await withBrowser(async (browser) => {
@@ -125,6 +135,7 @@ export async function exportFigures(items: FigureItem[], options: FigureExportOp
           writeFileSync(path, decodeDataUrl(url));
           results[k]![format] = path;
         }
+        report(k + 1);
       }
     });
   }
@@ -136,6 +147,7 @@ export async function exportFigures(items: FigureItem[], options: FigureExportOp
       const path = join(dir, `${item.name}.html`);
       writeFileSync(path, figureStandaloneHtml(item, { inlineBundle: options.inlineBundle ?? false }));
       results[k]!.html = path;
+      if (!images.length) report(k + 1);
     }
   }
 

@@ -2,7 +2,7 @@
  * A live progress display for notebook cells: the same engine progress events that drive the CLI's bar redraw one
  * output in place while the cell runs (`tslab.newDisplay()` overwrites a single display entry).
  */
-import { formatDuration } from "../core/index.js";
+import { formatDuration, progress } from "../core/index.js";
 import type { EngineProgress } from "./engine.js";
 
 /** The part of tslab's `Display` this uses. */
@@ -46,6 +46,41 @@ export function notebookProgress(display: NotebookDisplay, intervalMs = 250): (p
       display.html(progressHtml(p));
     } catch {
       // tslab refuses displays outside a running cell ("Not ready"): progress is never worth failing the work for
+    }
+  };
+}
+
+/**
+ * A `(done, total) => void` callback for long library work that is not LLM calls (dedup's `onProgress`,
+ * `exportFigures`' `onProgress`): the same live bar with done/total, rate and ETA, redrawn in `display` at once, on
+ * every change of the count at most every `intervalMs` (default 250), and always at the end.
+ */
+export function notebookCounter(display: NotebookDisplay, label: string, intervalMs = 250): (done: number, total: number) => void {
+  let bar: ReturnType<typeof progress> | undefined;
+  let total = -1;
+  let last = -Infinity;
+  let done = 0;
+  return (d, t) => {
+    if (!bar || t !== total) {
+      total = t;
+      done = 0;
+      bar = progress({ label, total: t, silent: true });
+    }
+    if (d > done) bar.tick(d - done);
+    done = d;
+    const now = Date.now();
+    if (d < t && now - last < intervalMs) return;
+    last = now;
+    const st = bar.state();
+    try {
+      display.html(
+        progressHtml({ label, done: d, total: t, calls: 0, cacheHits: 0, failures: 0, retries: 0, tokens: 0, usd: 0, elapsedMs: st.elapsedMs, ratePerSec: st.ratePerSec, etaSec: st.etaSec, line: "" }).replace(
+          / · 0 calls · 0 cached · 0 failed · 0 tokens · \$0\.0000/,
+          "",
+        ),
+      );
+    } catch {
+      // see notebookProgress
     }
   };
 }

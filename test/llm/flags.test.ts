@@ -6,7 +6,7 @@ import { engineOptionsFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, parseB
 import { UsageError } from "../../src/cli/command.js";
 import { spawnSync } from "node:child_process";
 import { projectRoot } from "../../src/core/index.js";
-import { LlmCache, notebookProgress } from "../../src/llm/index.js";
+import { LlmCache, notebookCounter, notebookProgress } from "../../src/llm/index.js";
 import { tempDir } from "./helpers.js";
 
 const parse = (args: string[]) =>
@@ -127,6 +127,17 @@ describe("notebookProgress", () => {
     assert.match(html[0]!, /judge &lt;x&gt; 0\/3/);
     assert.match(html[1]!, /1\/3 · 0\.50\/s · ETA 4\.0s .* 1 calls · 0 cached .* \$0\.0100/);
     assert.match(html[3]!, /3\/3 .* in all · 2 calls · 1 cached/);
+  });
+  it("notebookCounter draws done/total with rate for non-LLM work (dedup, export), at once and at the end", () => {
+    const html: string[] = [];
+    const onProgress = notebookCounter({ html: (s) => html.push(s) }, "export figures", 10_000);
+    onProgress(0, 3);
+    onProgress(1, 3); // within the interval: skipped
+    onProgress(3, 3);
+    assert.equal(html.length, 2);
+    assert.match(html[0]!, /export figures 0\/3/);
+    assert.match(html[1]!, /export figures 3\/3 · [\d.]+\/s · .* in all/);
+    assert.doesNotMatch(html[1]!, /calls|\$/);
   });
   it("a display that refuses (tslab outside a running cell) never breaks the work", () => {
     const onProgress = notebookProgress({ html: () => { throw new Error("Not ready"); } });
