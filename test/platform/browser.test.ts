@@ -255,6 +255,11 @@ describe("notebooks in the browser (npm run lab + Chromium)", { timeout: 60 * 60
     let finished = false;
     const until = Date.now() + 20 * 60_000;
     while (!finished && Date.now() < until) {
+      const cells = await cellStates(page);
+      if (cells.some((c) => c.errors.length > 0) || (cells.every((c) => c.prompt !== "*") && !(await page.evaluate(() => (window as any).Jupyter.notebook.kernel_busy)))) {
+        assertNoErrors(cells, "05"); // stopped without the judge cell's progress finishing: say why
+        break;
+      }
       const s = await page.evaluate(() => {
         const el = document.querySelector(".alpacare-progress");
         const cell = el?.closest(".cell");
