@@ -2,7 +2,8 @@
 // `npm run lab`: open Jupyter on notebooks/ with the project's TypeScript (tslab) kernel. Uses JupyterLab when it is
 // installed, else the classic notebook (Debian's jupyter-notebook). Extra arguments go to Jupyter
 // (e.g. `npm run lab -- --no-browser --port 8899`). The kernel is the one `npm run setup` registered in .jupyter/.
-// Idle kernels with no open tab are culled after 10 minutes (ALPACARE_LAB_CULL_SECONDS to change).
+// Idle kernels with no open tab are culled after 10 minutes (ALPACARE_LAB_CULL_SECONDS to change). The project's
+// notebooks/NN-*.ipynb are saved without outputs (scripts/jupyter_lab_config.py; ALPACARE_LAB_KEEP_OUTPUTS=1 keeps them).
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -45,6 +46,8 @@ const args = [
   `--${kernels}.cull_idle_timeout=${process.env.ALPACARE_LAB_CULL_SECONDS ?? 600}`,
   `--${kernels}.cull_interval=60`,
   `--${kernels}.cull_connected=False`,
+  // The project's notebooks are saved without outputs, exactly as git holds them (see the file for why).
+  `--config=${join(root, "scripts", "jupyter_lab_config.py")}`,
   ...process.argv.slice(2),
 ];
 // Jupyter refuses to run as root without this (containers often run as root).

@@ -3,7 +3,8 @@
 // outputs, every figure drawn and no wider than its output area; clear all outputs + reload + Run All (same kernel)
 // draws them again. Notebook 05: the judge cell's progress display appears while the cell runs (0/8 first) and
 // advances per call. An executed copy (`alpacare notebooks`) opened in Jupyter draws its figures, and its HTML
-// render shows every figure as a static picture with JavaScript off. Kernels are shut down through Jupyter's API.
+// render shows every figure as a static picture with JavaScript off. A project notebook saved through Jupyter is
+// written without outputs, byte for byte as git stores it. Kernels are shut down through Jupyter's API.
 // Works on copies of the notebooks in notebooks/executed/ (git-ignored): the tracked notebooks are never saved.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -17,6 +18,8 @@ import type { Browser, Page } from "playwright-core";
 import { projectRoot } from "../../src/core/paths.js";
 import { chromiumArgs, chromiumPath } from "../../src/figures/browser.js";
 import { describeFailure, runNotebook } from "../../src/cli/notebooks-runner.js";
+// @ts-expect-error: a dependency-free .mjs script (git runs it before any build), no type declarations
+import { stripNotebook } from "../../scripts/nbstrip.mjs";
 
 const notebooksDir = join(projectRoot, "notebooks");
 mkdirSync(join(notebooksDir, "executed"), { recursive: true });
@@ -225,6 +228,11 @@ describe("notebooks in the browser (npm run lab + Chromium)", { timeout: 60 * 60
       ),
     );
     assert.ok(alpacareVisible, "an AlpaCare tick label is inside its figure");
+    // A 1920 px window (the classic notebook keeps its fixed-width column): still every figure fits.
+    await page.setViewportSize({ width: 1920, height: 1000 });
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual((await figureFit(page)).tooWide, [], "06 at 1920 px: figures wider than their output area");
+    await page.setViewportSize({ width: 1400, height: 1000 });
 
     // Clear all outputs, save, reload the page (the kernel keeps running), Run All: no earlier cell holds Plotly now.
     await page.evaluate(async () => {
@@ -242,6 +250,29 @@ describe("notebooks in the browser (npm run lab + Chromium)", { timeout: 60 * 60
     await shutdownKernels();
   });
 
+  test("a project notebook saved through Jupyter is written without outputs, byte for byte as git stores it", async () => {
+    const name = `90-browser-test-save-${randomBytes(3).toString("hex")}.ipynb`;
+    // What git stores for notebook 01 (the filter's output): the save must produce exactly these bytes.
+    const committed: string = stripNotebook(readFileSync(join(notebooksDir, "01-seed-analysis.ipynb"), "utf8"));
+    const nb = JSON.parse(committed);
+    const code = nb.cells.find((c: { cell_type: string }) => c.cell_type === "code");
+    code.outputs = [{ output_type: "display_data", data: { "text/html": "<div>figure</div>", "image/png": "iVBORw0KGgo=" }, metadata: {} }];
+    code.execution_count = 3;
+    code.metadata = { ...code.metadata, execution: { "iopub.status.busy": "2026-11-30T00:00:00Z" } };
+    nb.metadata.language_info = { name: "typescript", version: "3.7.2", mimetype: "text/typescript", file_extension: ".ts" };
+    try {
+      const put = await api(`/api/contents/${name}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: "notebook", format: "json", content: nb }) });
+      assert.equal(put.status, 201, await put.text());
+      assert.equal(readFileSync(join(notebooksDir, name), "utf8"), committed, "saved exactly as committed: git status stays clean");
+      // A copy elsewhere (not a project notebook) keeps its outputs.
+      const elsewhere = `${relative(notebooksDir, scratch)}/${name}`;
+      await api(`/api/contents/${elsewhere}`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: "notebook", format: "json", content: nb }) });
+      assert.match(readFileSync(join(scratch, name), "utf8"), /iVBORw0KGgo=/);
+    } finally {
+      rmSync(join(notebooksDir, name), { force: true });
+    }
+  });
+
   test("05: the judge cell shows progress while it runs and advances per call", async () => {
     const path = copyNotebook("05-dual-sided-judging.ipynb");
     const page = await openNotebook(path);
@@ -250,6 +281,19 @@ describe("notebooks in the browser (npm run lab + Chromium)", { timeout: 60 * 60
       const cell = (window as any).Jupyter.notebook.get_cells().find((c: any) => c.cell_type === "code");
       cell.set_text(cell.get_text().replace(/const LIMIT = \d+;/, "const LIMIT = 4;").replace(/const RUN = "[^"]*";/, `const RUN = "${run}";`));
     }, run05);
+    // Record every redraw of the progress display (a MutationObserver sees each update_display_data message, even
+    // when several calls of a batch finish within milliseconds), with whether its cell was still running.
+    await page.evaluate(() => {
+      const w = window as any;
+      w.__progress = [] as { text: string; running: boolean }[];
+      new MutationObserver(() => {
+        const el = document.querySelector(".alpacare-progress");
+        if (!el) return;
+        const prompt = el.closest(".cell")?.querySelector(".input_prompt")?.textContent ?? "";
+        const last = w.__progress[w.__progress.length - 1];
+        if (!last || last.text !== el.textContent) w.__progress.push({ text: el.textContent ?? "", running: prompt.includes("*") });
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await page.evaluate(() => (window as any).Jupyter.notebook.execute_all_cells());
     const seen = new Set<string>();
     let finished = false;
@@ -267,14 +311,16 @@ describe("notebooks in the browser (npm run lab + Chromium)", { timeout: 60 * 60
         return { text: el?.textContent ?? "", running: prompt.includes("*") };
       });
       const m = / (\d+)\/(\d+)/.exec(s.text);
-      if (m && s.running) seen.add(`${m[1]}/${m[2]}`);
       if (m && !s.running && m[1] === m[2]) finished = true;
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    for (const p of (await page.evaluate(() => (window as any).__progress)) as { text: string; running: boolean }[]) {
+      const m = / (\d+)\/(\d+)/.exec(p.text);
+      if (m && p.running) seen.add(`${m[1]}/${m[2]}`);
     }
     assert.ok(finished, `the judge cell finished (progress seen: ${[...seen].join(", ")})`);
     assert.ok(seen.has("0/8"), `the display showed 0/8 while the first call ran (seen: ${[...seen].join(", ")})`);
-    const intermediate = [...seen].filter((v) => v !== "0/8" && v !== "8/8");
-    assert.ok(intermediate.length >= 4, `the display advanced call by call while the cell ran (seen: ${[...seen].join(", ")})`);
+    for (let k = 1; k <= 7; k++) assert.ok(seen.has(`${k}/8`), `the display advanced call by call while the cell ran: no ${k}/8 (seen: ${[...seen].join(", ")})`);
     assertNoErrors(await runAll(page), "05");
     await page.close();
     await shutdownKernels();
