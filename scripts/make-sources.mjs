@@ -28,6 +28,8 @@ const rawUrl = (repo, commit, path) => `https://raw.githubusercontent.com/${repo
 const REPOS = {
   "XZhang97666/AlpaCare": { folder: "alpacare", licence: "CC BY-NC 4.0 (data); code Apache-2.0" },
   "tatsu-lab/alpaca_eval": { folder: "alpaca_eval", licence: "CC BY-NC 4.0 (data); code Apache-2.0" },
+  // OpenAI's own OpenAPI description: the tests validate every request body the workbench builds against it.
+  "openai/openai-openapi": { folder: "openai_openapi", licence: "MIT" },
   "yizhongw/self-instruct": { folder: "self_instruct", commit: "0b26ccaa415992100fa32df62d41b994cf928e23", licence: "Apache-2.0" },
   "Kent0n-Li/ChatDoctor": {
     folder: "chatdoctor",

@@ -34,6 +34,8 @@ export const SLOW = {
   "test/data/cli.test.ts": "runs `alpacare data` / `catalogue` in child processes",
   "test/cli/run-checks.test.ts": "runs CLI commands on missing runs in child processes",
   "test/cli/score.test.ts": "runs `alpacare score` in child processes",
+  "test/judge/today.test.ts": "runs `alpacare judge` / `score` against today's models in child processes",
+  "test/contract/requests.test.ts": "runs CLI commands in child processes against the fake provider servers",
 };
 
 const files = readdirSync(join(root, "test"), { withFileTypes: true })

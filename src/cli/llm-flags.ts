@@ -12,8 +12,8 @@
  */
 import { UsageError } from "./command.js";
 import {
-  createEngine, defaultModel, formatEstimate, runBatch,
-  type Budget, type ChatRequest, type Engine, type EngineOptions, type ProviderName, type RunAllOptions, type RunSummary,
+  chooseModel, createEngine, defaultModel, describeDeviations, formatEstimate, recordDeviations, runBatch,
+  type Budget, type ChatRequest, type Engine, type EngineOptions, type ModelChoice, type ModelPrice, type ProviderName, type RoleName, type RunAllOptions, type RunSummary,
 } from "../llm/index.js";
 
 const PROVIDERS: ProviderName[] = ["openai", "anthropic", "openai-compatible", "local"];
@@ -37,11 +37,14 @@ const FLAGS: Record<string, ParseOption> = {
   "dry-run": { type: "boolean" },
   "no-cache": { type: "boolean" },
   batch: { type: "boolean" },
+  price: { type: "string" },
   run: { type: "string" },
+  "allow-substitute": { type: "boolean" },
+  "strict-params": { type: "boolean" },
 };
 
 /** Flags that apply once per command, not per model (no `--judge-` twin). */
-const SHARED = new Set(["dry-run", "run"]);
+const SHARED = new Set(["dry-run", "run", "allow-substitute", "strict-params"]);
 
 const name = (flag: string, prefix?: string) => (prefix && !SHARED.has(flag) ? `${prefix}-${flag}` : flag);
 
@@ -74,6 +77,19 @@ export interface LlmFlags {
   cache: boolean;
   batch: boolean;
   run: string;
+  /** `--price IN,OUT`: USD per million input and output tokens of this model (for a model with no known price). */
+  price?: ModelPrice;
+  /** `--allow-substitute`: take the first served substitute of a model that is not served. */
+  allowSubstitute: boolean;
+  /** `--strict-params`: refuse instead of adapting parameters the model does not accept. */
+  strictParams: boolean;
+}
+
+/** Parse `--price 0.4,1.6` (USD per million input, output tokens). */
+export function parsePrice(text: string, flag = "price"): ModelPrice {
+  const m = text.trim().match(/^\$?(\d+(?:\.\d+)?)\s*[,/]\s*\$?(\d+(?:\.\d+)?)$/);
+  if (!m) throw new UsageError(`--${flag} ${JSON.stringify(text)}: give IN,OUT in US dollars per million tokens, e.g. 0.4,1.6`);
+  return { inputPerMTok: Number(m[1]), outputPerMTok: Number(m[2]) };
 }
 
 /** Parse `5usd`, `$5`, `5` (dollars) or `200000tokens`, `200k tokens`, `1.5Mtok` (tokens). */
@@ -125,6 +141,9 @@ export function llmFlags(values: Record<string, unknown>, prefix?: string): LlmF
     cache: f("no-cache") !== true,
     batch: f("batch") === true,
     run,
+    price: f("price") === undefined ? undefined : parsePrice(String(f("price")), name("price", prefix)),
+    allowSubstitute: values["allow-substitute"] === true,
+    strictParams: values["strict-params"] === true,
   };
 }
 
@@ -178,6 +197,8 @@ export function engineOptionsFromFlags(values: Record<string, unknown>, prefix?:
     dryRun: f.dryRun,
     apiKeyEnv,
     local: f.threads || f.contextSize ? { threads: f.threads, contextSize: f.contextSize } : undefined,
+    prices: f.price && f.model ? { [f.model]: f.price } : undefined,
+    strictParams: f.strictParams,
     handleSigint: true,
     ...extra,
   };
@@ -194,6 +215,26 @@ function inferProviderSafe(model: string, baseURL: string | undefined): Provider
 /** An engine configured from the flags (cache, limits, budget, dry run, Ctrl-C stops cleanly). */
 export function engineFromFlags(values: Record<string, unknown>, prefix?: string, extra: EngineOptions = {}): Engine {
   return createEngine(engineOptionsFromFlags(values, prefix, extra));
+}
+
+/**
+ * The model the flags name, checked with its endpoint before anything is sent (a dry run decides from the registry
+ * alone): itself when served, else, with `--allow-substitute`, the first served substitute for `role` (the returned
+ * choice carries the substitution record), else an error naming the model and its substitutes.
+ */
+export async function chooseModelFromFlags(engine: Engine, base: { provider: ProviderName; model: string; baseURL?: string }, values: Record<string, unknown>, role?: RoleName): Promise<ModelChoice> {
+  const f = llmFlags(values);
+  return chooseModel(engine, base, { role, allowSubstitute: f.allowSubstitute, offline: f.dryRun });
+}
+
+/**
+ * After a run: write the substitution (if any) and the engine's adaptations for the chosen model into the run's
+ * config snapshot, and return one line per deviation for the command's summary. Nothing is written in a dry run.
+ */
+export function recordRunDeviations(engine: Engine, choice: ModelChoice, configFile: string, dryRun: boolean): string[] {
+  const deviations = { substitutions: choice.substitution ? [choice.substitution] : [], adaptations: engine.adaptations().filter((a) => a.model === choice.model) };
+  if (!dryRun) recordDeviations(configFile, deviations);
+  return describeDeviations(deviations).map((d) => `deviation from the paper: ${d}`);
 }
 
 /** Help text for the LLM flags (with `prefix`, the prefixed twins only). */
@@ -214,11 +255,15 @@ export function llmFlagsHelp(prefix?: string): string {
     `  ${p("context-size")} N      tokens per parallel sequence of a local model (default 4096, capped at its training context; a value set is used as is); a longer prompt gets a context of its own up to the larger of the two, else fails: never truncated`,
     `  ${p("no-cache")}            send every call and store nothing (default: cached, never paid twice)`,
     `  ${p("batch")}               use the provider's batch API (OpenAI Batch / Anthropic Message Batches: half price, hours)`,
+    `  ${p("price")} IN,OUT        list price in USD per million input,output tokens, for a model the registry has no price for`,
   ];
   if (!prefix) {
     lines.push(
-      `  --dry-run               print the estimate (calls, tokens, dollars) and send nothing`,
+      `  --dry-run               print the estimate (calls, tokens, dollars, shut-down or unpriced models) and send nothing`,
       `  --run NAME              run store folder data/runs/NAME/ (default "default")`,
+      `  --allow-substitute      if a model is not served (the paper's are all shut down), use the first served substitute`,
+      `                          from the model registry; recorded in the run's config snapshot and every summary`,
+      `  --strict-params         refuse instead of adapting parameters a model rejects (temperature, top_p, stop, max_tokens...)`,
     );
   }
   return lines.join("\n");

@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { InputError } from "../core/errors.js";
-import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmRequestError, LlmRetryableError } from "../llm/index.js";
+import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmModelUnavailableError, LlmRequestError, LlmRetryableError } from "../llm/index.js";
 import { UsageError, type Command } from "./command.js";
 
 /** Every command, in the order of the paper's pipeline. */
@@ -20,6 +20,7 @@ export const commands: Record<string, () => Promise<{ default: Command }>> = {
   score: () => import("./commands/score.js"),
   figures: () => import("./commands/figures.js"),
   cache: () => import("./commands/cache.js"),
+  models: () => import("./commands/models.js"),
   notebooks: () => import("./commands/notebooks.js"),
 };
 
@@ -72,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // A missing or rejected key, a spent budget, a refused request, Ctrl-C: the message says it all (it names the
     // key's environment variable, the endpoint, the limit); a stack trace would only hide it.
-    if (e instanceof LlmAuthError || e instanceof LlmBudgetError || e instanceof LlmRequestError || e instanceof LlmRetryableError || e instanceof LlmAbortError) {
+    if (e instanceof LlmAuthError || e instanceof LlmBudgetError || e instanceof LlmRequestError || e instanceof LlmRetryableError || e instanceof LlmAbortError || e instanceof LlmModelUnavailableError) {
       process.stderr.write(`alpacare ${name}: ${e.message}\n`);
       return 1;
     }

@@ -4,7 +4,8 @@
  * interval per model x test set x reference x judge x policy. Each verdict group is assigned to a judge slot of the
  * paper: the main judge (gpt-3.5-turbo) or the ablation judge (claude-2, Figure 5).
  */
-import { groupVerdicts, loadVerdicts, summarizeVerdicts, type VerdictParseMode as ParseMode, type ScoringPolicy, type VerdictRecord } from "../judge/index.js";
+import { describeSubstitution } from "../llm/index.js";
+import { groupVerdicts, judgeDeviations, loadVerdicts, summarizeVerdicts, type VerdictParseMode as ParseMode, type ScoringPolicy, type VerdictRecord } from "../judge/index.js";
 import { PAPER_ABLATION_JUDGE, PAPER_JUDGE, PAPER_TEST_SET_SIZES, type PaperTestSet } from "./paper-spec.js";
 import type { ReproducedWinRate } from "./paper.js";
 
@@ -26,6 +27,8 @@ export interface ReproducedOptions {
   /** Bootstrap resamples and seed for the 95% intervals (the judge stage's defaults when unset). */
   resamples?: number;
   seed?: number;
+  /** Recorded adaptations per judge model (from the run's config snapshots; `loadReproducedWinRates` reads them). */
+  adaptations?: Map<string, string[]>;
 }
 
 /** Which paper judge slot a verdict's judge fills, or undefined when it fills none under the options. */
@@ -78,6 +81,14 @@ export function reproducedWinRates(records: readonly VerdictRecord[], options: R
       total,
       run: options.run ?? "default",
     };
+    // A judge other than the paper's fills the slot: say so, beside every number resting on it.
+    const judgeModel = g.records[0]!.judge.model;
+    const judgeName = /\.gguf$/i.test(judgeModel) ? judgeModel.split(/[\\/]/).pop()! : judgeModel;
+    const deviations = [
+      ...(judgeModel !== slot ? [describeSubstitution({ role: slot === PAPER_ABLATION_JUDGE ? "ablation judge" : "judge", paper: slot, used: judgeName, provider: slot === PAPER_ABLATION_JUDGE ? "anthropic" : "openai", reason: "", source: "" })] : []),
+      ...(options.adaptations?.get(judgeModel) ?? []),
+    ];
+    if (deviations.length) rep.deviations = deviations;
     const key = [g.model, g.testSet, g.reference, slot].join("\u0000");
     const prev = best.get(key);
     if (!prev || rep.n > prev.n) best.set(key, rep);
@@ -87,5 +98,5 @@ export function reproducedWinRates(records: readonly VerdictRecord[], options: R
 
 /** Read a run's verdicts and score them (see {@link reproducedWinRates}); a run with no verdicts gives `[]`. */
 export function loadReproducedWinRates(options: ReproducedOptions = {}): ReproducedWinRate[] {
-  return reproducedWinRates(loadVerdicts(options.run ?? "default"), options);
+  return reproducedWinRates(loadVerdicts(options.run ?? "default"), { adaptations: judgeDeviations(options.run ?? "default"), ...options });
 }

@@ -55,6 +55,8 @@ export interface ReproducedWinRate {
   run?: string;
   /** Verdict files read. */
   files?: string[];
+  /** Deviations from the paper the value rests on ("judge gpt-6-luna for gpt-3.5-turbo (shut down 2026-10-23)"). */
+  deviations?: string[];
 }
 
 /** One bar's paper value beside its reproduced value: a row of the paper-vs-reproduced table. */
@@ -224,7 +226,7 @@ export function reproducedProvenance(spec: PaperFigureSpec, rows: readonly Paper
     prompt: prompts.length ? prompts.join(", ") : "n/a",
     policy,
     items: filled ? reproducedItemsText(reps) : "0 items",
-    notes: cellNotes(spec.cells),
+    notes: [...cellNotes(spec.cells), ...uniq(reps.flatMap((r) => r.deviations ?? [])).map((d) => `deviation from the paper: ${d}`)],
   };
 }
 
@@ -564,6 +566,8 @@ export type DifferenceTableRow = {
   promptHash: string | null;
   policy: string | null;
   status: "compared" | "no verdicts" | "not published" | "all unparsed";
+  /** Deviations from the paper the reproduced value rests on, "; "-joined (substitute judge, adapted parameters). */
+  deviations: string | null;
 };
 
 /** The paper-vs-reproduced table: one flat row per bar. */
@@ -591,6 +595,7 @@ export function differenceTable(rows: readonly PaperComparisonRow[]): Difference
       promptHash: rep?.promptHash ?? null,
       policy: rep?.policy ?? null,
       status,
+      deviations: rep?.deviations?.length ? rep.deviations.join("; ") : null,
     };
   });
 }
@@ -599,7 +604,7 @@ export function differenceTable(rows: readonly PaperComparisonRow[]): Difference
 export function differenceTableCsv(rows: readonly DifferenceTableRow[]): string {
   const cols: (keyof DifferenceTableRow)[] = [
     "figure", "testSet", "model", "modelName", "reference", "judge", "paper", "reproduced", "ciLow", "ciHigh", "difference",
-    "paperInsideCi", "n", "unparsed", "judgeModel", "promptHash", "policy", "status",
+    "paperInsideCi", "n", "unparsed", "judgeModel", "promptHash", "policy", "status", "deviations",
   ];
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return "";

@@ -10,7 +10,10 @@ import { basename } from "node:path";
 import { appendJsonl, readJson, writeFileAtomic } from "../core/index.js";
 import { loadReferenceSet, loadTestSet, publishedModels, type ReferenceName, type TestSetName } from "../data/index.js";
 import { loadAnyModelOutputs } from "../infer/index.js";
-import { createEngine, runBatch, type BatchOptions, type ChatRequest, type ChatResult, type CostEstimate, type Engine, type EngineOptions, type RunSummary } from "../llm/index.js";
+import {
+  chooseModel, createEngine, describeAdaptation, describeSubstitution, readDeviations, recordDeviations, runBatch,
+  type Adaptation, type BatchOptions, type ChatRequest, type ChatResult, type CostEstimate, type Engine, type EngineOptions, type RunSummary, type Substitution,
+} from "../llm/index.js";
 import { parseVerdictAllModes, unparsedVerdicts, type UnparsedVerdict } from "./parse.js";
 import { summarizeVerdicts, type WinRateSummary } from "./score.js";
 import { readVerdictFile, verdictFilePath } from "./store.js";
@@ -61,6 +64,12 @@ export interface JudgeRunOptions {
   onVerdict?: (record: VerdictRecord) => void;
   /** Cancels the run cleanly (what is written stays written). */
   signal?: AbortSignal;
+  /**
+   * When the judge model is not served (the paper's gpt-3.5-turbo and claude-2 are shut down), judge with the first
+   * served substitute from the model registry instead of failing; the substitution is recorded in the config
+   * snapshot and the result. Default false.
+   */
+  allowSubstitute?: boolean;
 }
 
 /** One pending judge call. */
@@ -111,6 +120,13 @@ export interface JudgeRunResult extends Omit<JudgePlan, "tasks"> {
   summary: WinRateSummary;
   /** Unparsed verdicts (under `parse`) in the file after the run: counted, listed, never dropped silently. */
   unparsed: UnparsedVerdict[];
+  /** The judge actually used (after any substitution). */
+  judge: JudgeModelConfig;
+  /** Deviations from the paper this file's verdicts rest on (all runs into it): substitutions and adaptations. */
+  substitutions: Substitution[];
+  adaptations: Adaptation[];
+  /** One line per deviation, e.g. "judge gpt-6-luna for gpt-3.5-turbo (shut down 2026-10-23)". */
+  deviations: string[];
 }
 
 /** Characters as Python counts them (code points), so length statistics match upstream/AlpacaEval. */
@@ -213,7 +229,7 @@ export function verdictRecordFor(task: JudgeTask, result: ChatResult, options: P
 }
 
 function writeConfigSnapshot(plan: JudgePlan, options: JudgeRunOptions): void {
-  const prev = existsSync(plan.configFile) ? readJson<{ created?: string; runs?: unknown[] }>(plan.configFile) : undefined;
+  const prev = existsSync(plan.configFile) ? readJson<{ created?: string; runs?: unknown[]; substitutions?: unknown[]; adaptations?: unknown[] }>(plan.configFile) : undefined;
   const now = new Date().toISOString();
   const judge = { ...options.judge };
   const snapshot = {
@@ -233,6 +249,9 @@ function writeConfigSnapshot(plan: JudgePlan, options: JudgeRunOptions): void {
     orders: options.orders ?? [...JUDGE_ORDERS],
     verdictFile: basename(plan.file),
     runs: [...(prev?.runs ?? []), { at: now, planned: plan.planned, alreadyDone: plan.done, toJudge: plan.tasks.length }].slice(-50),
+    // Deviations from the paper recorded by earlier runs into this file (see llm/deviations.ts): kept, never reset.
+    substitutions: prev?.substitutions ?? [],
+    adaptations: prev?.adaptations ?? [],
   };
   writeFileAtomic(plan.configFile, JSON.stringify(snapshot, null, 2) + "\n");
 }
@@ -248,17 +267,31 @@ function fileSummary(plan: JudgePlan, options: JudgeRunOptions): { summary: WinR
  * Run the judge over a model's outputs (see the module comment). Returns counts, failures, the engine summary and
  * the file's summary statistics after the run.
  */
-export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunResult> {
-  const plan = planJudgeRun(options);
-  const { tasks, ...rest } = plan;
-  const ownEngine = !options.engine;
-  const engine = options.engine ?? createEngine({ ...options.engineOptions });
+export async function judgeRun(runOptions: JudgeRunOptions): Promise<JudgeRunResult> {
+  const ownEngine = !runOptions.engine;
+  const engine = runOptions.engine ?? createEngine({ ...runOptions.engineOptions });
   try {
+    // The judge the endpoint serves (before anything is planned: the verdict file is named after it), or its
+    // substitute when allowed; a dry run decides from the registry alone.
+    const role = runOptions.judge.provider === "anthropic" ? "ablation-judge" : "judge";
+    const choice = await chooseModel(engine, runOptions.judge, { role, allowSubstitute: runOptions.allowSubstitute, offline: runOptions.dryRun });
+    const options: JudgeRunOptions = { ...runOptions, judge: { ...runOptions.judge, model: choice.model } };
+    const plan = planJudgeRun(options);
+    const { tasks, ...rest } = plan;
+    const deviationsNow = () => {
+      const d = readDeviations(plan.configFile);
+      const substitutions = [...d.substitutions];
+      if (choice.substitution && !substitutions.some((s) => s.used === choice.substitution!.used && s.paper === choice.substitution!.paper)) substitutions.push(choice.substitution);
+      const adaptations = [...d.adaptations];
+      for (const a of engine.adaptations().filter((x) => x.model === choice.model)) if (!adaptations.some((b) => b.parameter === a.parameter && b.action === a.action && b.model === a.model)) adaptations.push(a);
+      return { judge: options.judge, substitutions, adaptations, deviations: [...substitutions.map(describeSubstitution), ...adaptations.map(describeAdaptation)] };
+    };
     if (options.dryRun) {
       const estimate = engine.estimate(tasks.map((t) => t.request));
-      return { ...rest, judged: 0, failures: [], skipped: tasks.length, estimate, ...fileSummary(plan, options) };
+      return { ...rest, judged: 0, failures: [], skipped: tasks.length, estimate, ...fileSummary(plan, options), ...deviationsNow() };
     }
     writeConfigSnapshot(plan, options);
+    if (choice.substitution) recordDeviations(plan.configFile, { substitutions: [choice.substitution] });
     const failures: JudgeRunResult["failures"] = [];
     let judged = 0;
     let llm: RunSummary | undefined;
@@ -280,7 +313,8 @@ export async function judgeRun(options: JudgeRunOptions): Promise<JudgeRunResult
         ? await runBatch(engine, requests, { ...(typeof options.batch === "object" ? options.batch : {}), run: options.run ?? "default", label: "judge-batch", onResult, signal: options.signal })
         : await engine.runAll(requests, { label, signal: options.signal, onResult });
     }
-    return { ...rest, judged, failures, skipped: llm?.skipped ?? 0, llm, estimate: llm?.estimate, ...fileSummary(plan, options) };
+    recordDeviations(plan.configFile, { adaptations: engine.adaptations().filter((a) => a.model === choice.model) });
+    return { ...rest, judged, failures, skipped: llm?.skipped ?? 0, llm, estimate: llm?.estimate, ...fileSummary(plan, options), ...deviationsNow() };
   } finally {
     if (ownEngine) await engine.close();
   }

@@ -4,6 +4,7 @@
  * resume, to score, and by the figures. Researchers may drop their own verdict files (this shape, or converted from
  * upstream/AlpacaEval files with `formats.ts`) into the same folder.
  */
+import { describeAdaptation, readDeviations } from "../llm/index.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError, runDir } from "../core/index.js";
@@ -121,6 +122,24 @@ export function verdictFiles(run = "default"): string[] {
   const dir = verdictsDir(run);
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort().map((f) => join(dir, f));
+}
+
+/**
+ * The deviations from the paper recorded in a run's verdict config snapshots, as one line each per judge model
+ * ("gpt-6-luna: top_p 1 dropped"): what every figure and score resting on those verdicts repeats.
+ */
+export function judgeDeviations(run = "default"): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of verdictFiles(run)) {
+    const d = readDeviations(f.replace(/\.jsonl$/, ".config.json"));
+    for (const a of d.adaptations) {
+      const lines = out.get(a.model) ?? [];
+      const line = describeAdaptation(a);
+      if (!lines.includes(line)) lines.push(line);
+      out.set(a.model, lines);
+    }
+  }
+  return out;
 }
 
 /** All verdict records of a run that pass `filter` (from every file in its verdicts folder). */

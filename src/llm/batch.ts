@@ -11,10 +11,11 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readJson, runDir, writeFileAtomic } from "../core/index.js";
 import type { Engine } from "./engine.js";
-import { classifyProviderError, LlmAbortError, LlmRequestError } from "./errors.js";
+import { classifyProviderError, LlmAbortError, LlmRequestError, redactKeys } from "./errors.js";
+import { unavailableError } from "./preflight.js";
 import { sleep } from "./limits.js";
 import { anthropicBody, parseAnthropicMessage } from "./providers/anthropic.js";
-import { apiKeyFromEnv, openaiChatBody, parseOpenAIChat } from "./providers/openai.js";
+import { apiKeyFromEnv, openaiRequest, parseOpenAIChat } from "./providers/openai.js";
 import { approxInputTokens, requestKey, validateRequest } from "./request.js";
 import type { Budget, ChatRequest, ChatResult, ProviderName, RunSummary } from "./types.js";
 
@@ -38,6 +39,8 @@ export interface BatchState {
   /** Provider status at the last poll. */
   providerStatus?: string;
   error?: string;
+  /** The provider's own errors for a failed batch (OpenAI `errors.data`: code, message, line, param), keys never included. */
+  errors?: { code?: string; message?: string; line?: number | null; param?: string | null }[];
 }
 
 /** Options for {@link runBatch}. */
@@ -108,16 +111,17 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
     tokens: { inputTokens: 0, outputTokens: 0 }, usd: 0, usdSaved: 0, wallMs: 0,
   };
   const byKey = new Map<string, { req: ChatRequest; indices: number[] }>();
-  requests.forEach((req, i) => {
-    validateRequest(req);
-    if (req.provider !== "openai" && req.provider !== "anthropic") throw new LlmRequestError(`requests[${i}]: provider ${req.provider} has no batch API here; run it with engine.runAll`);
-    const key = requestKey(req);
-    const hit = cache.get(key);
+  requests.forEach((original, i) => {
+    validateRequest(original);
+    if (original.provider !== "openai" && original.provider !== "anthropic") throw new LlmRequestError(`requests[${i}]: provider ${original.provider} has no batch API here; run it with engine.runAll`);
+    // The same adapted request and key as a direct call (see params.ts): one cache key, one request.
+    const { request: req, key } = engine.prepare(original);
+    const hit = engine.cached(original);
     if (hit) {
       summary.cacheHits++;
       summary.completed++;
       summary.usdSaved += engine.costOf(req, hit.usage);
-      options.onResult?.(i, { text: hit.text, finishReason: hit.finish, usage: hit.usage, latencyMs: hit.ms, cached: true, key, modelVersion: hit.mv });
+      options.onResult?.(i, hit);
       return;
     }
     const e = byKey.get(key);
@@ -184,6 +188,15 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
   }
   const where = (s: Pick<BatchState, "provider" | "baseURL">) => `${s.provider} batch${s.baseURL ? ` at ${s.baseURL}` : ""}`;
 
+  // Before paying for anything: each new batch's model must be served by its endpoint (one models list per endpoint).
+  // A shut-down model fails here, with its substitutes, instead of as a failed batch hours later.
+  if (engine.options.preflight !== false) {
+    for (const grp of groups.values()) {
+      const check = await engine.checkModel({ provider: grp.provider, model: grp.model, baseURL: grp.baseURL });
+      if (check.served === false) throw unavailableError(check);
+    }
+  }
+
   // Submit new batches.
   let seq = 0;
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
@@ -199,15 +212,17 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
       try {
         if (grp.provider === "openai") {
           const c = await openai(grp.baseURL);
-          const lines = keys.map((k) => JSON.stringify({ custom_id: k, method: "POST", url: "/v1/chat/completions", body: openaiChatBody(byKey.get(k)!.req, "openai") }));
+          // One model per batch, so one endpoint: chat completions, or completions for a completion model.
+          const bodies = keys.map((k) => ({ k, ...openaiRequest(byKey.get(k)!.req) }));
+          const lines = bodies.map((b) => JSON.stringify({ custom_id: b.k, method: "POST", url: b.url, body: b.body }));
           const { toFile } = await import("openai");
           const file = await c.files.create({ file: await toFile(Buffer.from(lines.join("\n") + "\n"), `${state.name}.jsonl`), purpose: "batch" });
-          const b = await c.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { alpacare: state.name } });
+          const b = await c.batches.create({ input_file_id: file.id, endpoint: bodies[0]!.url, completion_window: "24h", metadata: { alpacare: state.name } });
           state.id = b.id;
           state.providerStatus = b.status;
         } else {
           const c = await anthropic(grp.baseURL);
-          const b = await c.messages.batches.create({ requests: keys.map((k) => ({ custom_id: k, params: anthropicBody(byKey.get(k)!.req) as never })) });
+          const b = await c.messages.batches.create({ requests: keys.map((k) => ({ custom_id: k, params: anthropicBody(byKey.get(k)!.req) })) });
           state.id = b.id;
           state.providerStatus = b.processing_status;
         }
@@ -277,6 +292,11 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
         const c = await openai(s.baseURL);
         const b = await c.batches.retrieve(s.id);
         s.providerStatus = b.status;
+        if (b.status === "failed" && b.errors?.data?.length) {
+          // Kept in the state file and the message: `model_not_found`, `token_limit_exceeded`, ... say what to fix.
+          s.errors = b.errors.data.map((x) => ({ code: x.code, message: x.message ? redactKeys(x.message) : x.message, line: x.line ?? null, param: x.param ?? null }));
+          s.error = s.errors.map((x) => `${x.code ?? "error"}${x.line != null ? ` (line ${x.line})` : ""}: ${x.message ?? ""}`).join("; ");
+        }
         if (b.status === "completed" || b.status === "expired" || b.status === "cancelled" || b.status === "failed") {
           for (const fileId of [b.output_file_id, b.error_file_id]) {
             if (!fileId) continue;
@@ -331,7 +351,7 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
 
   function finish(s: BatchState, status: string): void {
     // Items the provider never returned (expired, cancelled) are failures of this run, not cached.
-    for (const it of s.items) if (byKey.has(it.key)) deliver(it.key, new LlmRequestError(`${where(s)} ${s.id}: no result (batch ${status})`));
+    for (const it of s.items) if (byKey.has(it.key)) deliver(it.key, new LlmRequestError(`${where(s)} ${s.id}: no result (batch ${status}${s.error ? `: ${s.error}` : ""})`));
     s.status = "collected";
     s.collectedAt = new Date().toISOString();
     saveState(run, s);

@@ -6,14 +6,17 @@
 import { setMaxListeners } from "node:events";
 import { formatProgress, progress as makeProgress, type ProgressState } from "../core/index.js";
 import { LlmCache, resultFromRecord } from "./cache.js";
-import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmRequestError, LlmRetryableError } from "./errors.js";
+import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmContextError, LlmModelUnavailableError, LlmRequestError, LlmRetryableError, rejectedParam } from "./errors.js";
 import { backoffMs, Semaphore, sleep, TokenBucket } from "./limits.js";
 import { costUsd, priceOf, priceTable, type PriceTable } from "./prices.js";
 import { createAnthropicProvider } from "./providers/anthropic.js";
 import { createOpenAIProvider } from "./providers/openai.js";
 import type { LocalProviderOptions } from "./providers/local.js";
-import { approxInputTokens, requestKey, validateRequest } from "./request.js";
-import type { Budget, ChatRequest, ChatResult, CostEstimate, Provider, ProviderName, RunSummary, TokenUsage } from "./types.js";
+import { adaptRequest, requestFieldOf, type Adaptation, type LearnedRules } from "./params.js";
+import { fetchServed, judgeServed, unavailableError, type ModelCheck } from "./preflight.js";
+import { describeLifecycle, isShutDown, lookupModel, substitutesFor } from "./registry.js";
+import { approxInputTokens, effectiveBaseURL, legacyRequestKey, requestKey, validateRequest } from "./request.js";
+import type { Budget, ChatRequest, ChatResult, CostEstimate, Provider, ProviderName, RunSummary, ServedModel, TokenUsage } from "./types.js";
 
 /** Options for {@link createEngine}. Every field is optional; defaults are listed. */
 export interface EngineOptions {
@@ -57,6 +60,17 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** During `runAll`, turn the first Ctrl-C into a clean stop (in-flight calls dropped, cache intact); default false. */
   handleSigint?: boolean;
+  /**
+   * Refuse, instead of adapting, a request whose parameters the model does not accept (exact replication); default
+   * false: parameters are dropped or renamed per the registry and the provider's 400s, and each change is recorded.
+   */
+  strictParams?: boolean;
+  /** Ask each endpoint which models it serves before the first call to a model (default true). */
+  preflight?: boolean;
+  /** Warn when a model's shutdown date is within this many days (default 2). */
+  horizonDays?: number;
+  /** Extra output tokens for a reasoning model's hidden reasoning (default 4096, see params.ts). */
+  reasoningHeadroom?: number;
 }
 
 /** A live view of a run, for progress displays. */
@@ -127,6 +141,23 @@ export interface Engine {
   cacheStore(): LlmCache | undefined;
   /** Release providers (local model memory) and the cache file. */
   close(): Promise<void>;
+  /** The request as it would be sent (parameters adapted to the model) and its cache key; batch APIs use it. */
+  prepare(req: ChatRequest): { request: ChatRequest; key: string; adaptations: Adaptation[] };
+  /** Every change made to requests so far (dropped/renamed parameters, raised or reduced limits), once each. */
+  adaptations(): Adaptation[];
+  /** Warnings so far (models shutting down soon, endpoints that could not list their models). */
+  warnings(): string[];
+  /** Ask the endpoint whether it serves a model (memoised per endpoint); the preflight every first call makes. */
+  checkModel(target: Pick<ChatRequest, "provider" | "model" | "baseURL">): Promise<ModelCheck>;
+  /** The endpoint's models list (GET /v1/models, memoised), or undefined when it cannot be listed. */
+  servedModels(target: Pick<ChatRequest, "provider" | "baseURL">): Promise<ServedModel[] | undefined>;
+}
+
+/** Errors after which no further call of the run is sent: the same answer awaits every request. */
+export function isFatal(e: unknown): boolean {
+  if (e instanceof LlmAuthError || e instanceof LlmModelUnavailableError) return true;
+  if (e instanceof LlmContextError) return false;
+  return e instanceof LlmRequestError && (e.status !== undefined || e.code === "strict-params") && rejectedParam(e) === undefined;
 }
 
 class BudgetTracker {
@@ -176,6 +207,29 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const providers = new Map<ProviderName, Provider>();
   let localProvider: Promise<Provider> | undefined;
   const inflight = new Map<string, Promise<ChatResult>>();
+  const learned = new Map<string, LearnedRules>();
+  const adaptationsSeen = new Map<string, Adaptation>();
+  const warningsSeen: string[] = [];
+  const servedLists = new Map<string, Promise<ServedModel[] | undefined>>();
+  const checks = new Map<string, Promise<ModelCheck>>();
+  const scopeOf = (req: Pick<ChatRequest, "provider" | "model" | "baseURL">) => `${req.provider}\u0000${effectiveBaseURL(req) ?? ""}\u0000${req.model}`;
+  const warn = (text: string) => {
+    if (warningsSeen.includes(text)) return;
+    warningsSeen.push(text);
+    process.stderr.write(`llm: warning: ${text}\n`);
+  };
+  const note = (list: Adaptation[]) => {
+    for (const a of list) {
+      // Per-item reductions (a local context) differ only in their numbers: one entry, the smallest limit, a count.
+      const id = a.action === "reduced" ? `${a.model}|${a.parameter}|reduced` : `${a.model}|${a.parameter}|${a.action}|${JSON.stringify(a.from)}|${JSON.stringify(a.to)}`;
+      const seen = adaptationsSeen.get(id);
+      if (!seen) adaptationsSeen.set(id, { ...a, count: 1 });
+      else {
+        seen.count = (seen.count ?? 1) + 1;
+        if (a.action === "reduced" && typeof a.to === "number" && typeof seen.to === "number" && a.to < seen.to) seen.to = a.to;
+      }
+    }
+  };
   const totals: EngineStats = { calls: 0, cacheHits: 0, failures: 0, retries: 0, tokens: { inputTokens: 0, outputTokens: 0 }, usd: 0, usdSaved: 0 };
 
   async function provider(name: ProviderName): Promise<Provider> {
@@ -201,8 +255,69 @@ export function createEngine(options: EngineOptions = {}): Engine {
   };
 
   function lookup(req: ChatRequest, key: string): ChatResult | undefined {
-    const rec = getCache()?.get(key);
+    const c = getCache();
+    if (!c) return undefined;
+    let rec = c.get(key);
+    if (!rec) {
+      // Entries written before cache keys named the endpoint (version 1), where their key is still unambiguous.
+      const legacy = legacyRequestKey(req);
+      if (legacy) rec = c.get(legacy);
+    }
     return rec ? resultFromRecord(rec) : undefined;
+  }
+
+  /** The request as it will be sent: the registry's rules and what this run learned, applied (see params.ts). */
+  function adapt(req: ChatRequest): { request: ChatRequest; adaptations: Adaptation[] } {
+    const entry = lookupModel(req.provider, req.model)?.entry;
+    return adaptRequest(req, entry?.params, learned.get(scopeOf(req)), { reasoningHeadroom: options.reasoningHeadroom, reasoning: entry?.kind === "reasoning" });
+  }
+
+  /** Learn from a 400 that names a parameter the model rejects; true when the request can be rebuilt without it. */
+  function learn(sent: ChatRequest, e: unknown): boolean {
+    const param = rejectedParam(e);
+    if (!param) return false;
+    const scope = scopeOf(sent);
+    const rules = learned.get(scope) ?? { drop: new Set<string>() };
+    learned.set(scope, rules);
+    // True also when another call in flight learned it first: this request was built before, so rebuild it.
+    if (param === "max_tokens" && sent.provider === "openai" && sent.maxTokensField !== "max_completion_tokens") {
+      rules.maxCompletionTokens = true;
+      return true;
+    }
+    const field = requestFieldOf(param);
+    if (!field || sent[field] === undefined) return false;
+    rules.drop.add(param);
+    return true;
+  }
+
+  async function checkModel(target: Pick<ChatRequest, "provider" | "model" | "baseURL">): Promise<ModelCheck> {
+    const endpoint = effectiveBaseURL(target);
+    const id = scopeOf(target);
+    let check = checks.get(id);
+    if (!check) {
+      check = servedModels(target).then((served) => judgeServed(target.provider, target.model, endpoint, served, { horizonDays: options.horizonDays }));
+      checks.set(id, check);
+    }
+    return check;
+  }
+
+  /** The endpoint's models list, fetched once per (provider, endpoint); undefined when it cannot be listed. */
+  function servedModels(target: Pick<ChatRequest, "provider" | "baseURL">): Promise<ServedModel[] | undefined> {
+    const listId = `${target.provider}\u0000${effectiveBaseURL(target) ?? ""}`;
+    let list = servedLists.get(listId);
+    if (!list) {
+      list = provider(target.provider).then((p) => fetchServed(p.listModels ? () => p.listModels!(target.baseURL) : undefined));
+      servedLists.set(listId, list);
+    }
+    return list;
+  }
+
+  /** The preflight of a request's model: throws when the endpoint does not serve it; warns once when worth it. */
+  async function ensureServed(sent: ChatRequest): Promise<void> {
+    if (options.preflight === false || sent.provider === "local") return;
+    const check = await checkModel(sent);
+    if (check.served === false) throw unavailableError(check);
+    if (check.note && (check.served || sent.provider !== "openai-compatible")) warn(check.note);
   }
 
   interface CallContext {
@@ -259,7 +374,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
             // Our own timeout aborted the attempt: whatever the provider threw, it is a timeout.
             if (attemptCtl.signal.aborted && attemptCtl.signal.reason instanceof LlmRetryableError) e = attemptCtl.signal.reason;
             if (e instanceof LlmAbortError && !signal?.aborted) e = new LlmRetryableError(`${where}: call aborted (timeout after ${timeoutMs} ms)`);
-            if (e instanceof LlmAuthError) {
+            if (isFatal(e)) {
               if (ctx.fatal) ctx.fatal.error ??= e;
               throw e;
             }
@@ -281,46 +396,115 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }
   }
 
-  async function completeWith(req: ChatRequest, ctx: CallContext): Promise<ChatResult> {
-    validateRequest(req);
-    const key = requestKey(req);
-    const hit = lookup(req, key);
-    if (hit) {
-      totals.cacheHits++;
-      totals.usdSaved += costOf(req, hit.usage);
-      return hit;
+  async function completeWith(original: ChatRequest, ctx: CallContext): Promise<ChatResult> {
+    validateRequest(original);
+    let req = original;
+    const extra: Adaptation[] = [];
+    for (;;) {
+      const { request: sent, adaptations: made } = adapt(req);
+      const adaptations = [...extra, ...made];
+      const withAdaptations = (r: ChatResult): ChatResult => (adaptations.length ? { ...r, adaptations } : r);
+      // Strict: an adapted request is not the paper's, whether answered now or from the cache.
+      if (options.strictParams && adaptations.length) {
+        const e = new LlmRequestError(
+          `${sent.provider}: ${sent.model} does not accept the request as the paper made it (${adaptations.map((a) => `${a.parameter} ${a.action}`).join(", ")}: ${adaptations[0]!.reason}); refused under strict parameters (drop --strict-params to adapt and record the change)`,
+          { code: "strict-params" },
+        );
+        if (ctx.fatal) ctx.fatal.error ??= e;
+        throw e;
+      }
+      const key = requestKey(sent);
+      const hit = lookup(sent, key);
+      if (hit) {
+        totals.cacheHits++;
+        totals.usdSaved += costOf(sent, hit.usage);
+        note(adaptations);
+        return withAdaptations(hit);
+      }
+      const running = inflight.get(key);
+      if (running) {
+        // The same request is already in flight: share its answer instead of paying twice.
+        const r = await running;
+        totals.cacheHits++;
+        totals.usdSaved += costOf(sent, r.usage);
+        return withAdaptations({ ...r, cached: true });
+      }
+      if (options.dryRun) throw new LlmRequestError("dry run: not sent");
+      // Registered as in flight before the first await, so identical requests arriving meanwhile share it.
+      const p = (async () => {
+        try {
+          await ensureServed(sent);
+        } catch (e) {
+          if (ctx.fatal && isFatal(e)) ctx.fatal.error ??= e as Error;
+          throw e;
+        }
+        return call(sent, key, ctx);
+      })().catch((e) => {
+        if (!(e instanceof LlmBudgetError || e instanceof LlmAbortError) && !learnable(sent, e)) totals.failures++;
+        throw e;
+      });
+      inflight.set(key, p);
+      try {
+        const r = await p;
+        note(adaptations);
+        return withAdaptations(r);
+      } catch (e) {
+        if (!options.strictParams && learn(sent, e)) continue;
+        if (e instanceof LlmContextError && !options.strictParams && e.maxTokensThatFit >= 1 && (req.maxTokens === undefined || e.maxTokensThatFit < req.maxTokens)) {
+          extra.push({ model: req.model, parameter: "max_tokens", action: "reduced", from: req.maxTokens ?? "unset", to: e.maxTokensThatFit, reason: `the local model's context holds the ${e.promptTokens}-token prompt plus ${e.maxTokensThatFit} new tokens at most` });
+          req = { ...req, maxTokens: e.maxTokensThatFit };
+          continue;
+        }
+        throw e;
+      } finally {
+        inflight.delete(key);
+      }
     }
-    const running = inflight.get(key);
-    if (running) {
-      // The same request is already in flight: share its answer instead of paying twice.
-      const r = await running;
-      totals.cacheHits++;
-      totals.usdSaved += costOf(req, r.usage);
-      return { ...r, cached: true };
+  }
+
+  /** A 400 the engine will learn from (not counted as a failure: the request is rebuilt and sent again). */
+  function learnable(sent: ChatRequest, e: unknown): boolean {
+    if (options.strictParams) return false;
+    const param = rejectedParam(e);
+    if (param) {
+      if (param === "max_tokens" && sent.provider === "openai") return sent.maxTokensField !== "max_completion_tokens";
+      const field = requestFieldOf(param);
+      return field !== undefined && sent[field] !== undefined;
     }
-    if (options.dryRun) throw new LlmRequestError("dry run: not sent");
-    const p = call(req, key, ctx).catch((e) => {
-      if (!(e instanceof LlmBudgetError || e instanceof LlmAbortError)) totals.failures++;
-      throw e;
-    });
-    inflight.set(key, p);
-    try {
-      return await p;
-    } finally {
-      inflight.delete(key);
-    }
+    return e instanceof LlmContextError && e.maxTokensThatFit >= 1;
   }
 
   const engine: Engine = {
     options,
     complete(req, opts = {}) {
+      if (engineBudget?.budget.usd !== undefined && !engine.cached(req)) refuseUnpricedBudget(engine.estimate([req]), [engineBudget.budget]);
       return completeWith(req, { signal: opts.signal, budgets: engineBudget ? [engineBudget] : [] });
     },
 
     cached(req) {
       validateRequest(req);
-      return lookup(req, requestKey(req));
+      const sent = adapt(req).request;
+      return lookup(sent, requestKey(sent));
     },
+
+    prepare(req) {
+      validateRequest(req);
+      const { request, adaptations } = adapt(req);
+      note(adaptations);
+      return { request, key: requestKey(request), adaptations };
+    },
+
+    adaptations() {
+      return [...adaptationsSeen.values()].map((a) => ({ ...a }));
+    },
+
+    warnings() {
+      return [...warningsSeen];
+    },
+
+    checkModel,
+
+    servedModels,
 
     estimate(requests) {
       const c = getCache();
@@ -341,10 +525,13 @@ export function createEngine(options: EngineOptions = {}): Engine {
         }
         for (const [id, a] of acc) means.set(id, a.out / a.n);
       }
-      for (const req of requests) {
-        validateRequest(req);
+      const warnings = new Set<string>();
+      for (const original of requests) {
+        validateRequest(original);
+        const req = adapt(original).request;
         const key = requestKey(req);
-        if (c?.has(key)) {
+        const legacy = legacyRequestKey(req);
+        if (c?.has(key) || (legacy && c?.has(legacy))) {
           est.cached++;
           continue;
         }
@@ -363,8 +550,15 @@ export function createEngine(options: EngineOptions = {}): Engine {
         est.expectedOutputTokens! += expectedOut;
         est.expectedUsd! += costOf(req, { inputTokens: e.usage.inputTokens, outputTokens: expectedOut });
         if (!priceOf(req.provider, req.model, prices)) unpriced.add(`${req.provider}:${req.model}`);
+        const life = lookupModel(req.provider, req.model)?.entry.lifecycle;
+        if (isShutDown(life)) {
+          const subs = substitutesFor(req.provider, req.model).map((x) => x.model);
+          warnings.add(`${req.provider}:${req.model} is ${describeLifecycle(life)}: every call would fail${subs.length ? ` (substitutes: ${subs.join(", ")}; --allow-substitute)` : ""}`);
+        }
       }
       est.unpricedModels = [...unpriced];
+      for (const m of est.unpricedModels) warnings.add(`no price known for ${m}: its dollars are counted as $0 (give one with --price IN,OUT per million tokens or ALPACARE_PRICES)`);
+      if (warnings.size) est.warnings = [...warnings];
       return est;
     },
 
@@ -431,16 +625,19 @@ export function createEngine(options: EngineOptions = {}): Engine {
       };
       if (options.handleSigint) process.on("SIGINT", onSigint);
       const budgets = [...(engineBudget ? [engineBudget] : []), ...(opts.budget ? [new BudgetTracker(opts.budget)] : [])];
+      refuseUnpricedBudget(summary.estimate, budgets.map((b) => b.budget));
       let next = 0;
       const fatal: { error?: Error } = {};
-      let authError: Error | undefined;
+      // The first error after which nothing more is sent (a rejected key, a model not served, a 400/404 the provider
+      // will repeat for every request): calls in flight finish, the rest are skipped, and runAll throws it.
+      let fatalError: Error | undefined;
       let budgetMessage: string | undefined;
       const worker = async () => {
         for (;;) {
           const i = next++;
           if (i >= requests.length) return;
           const req = requests[i]!;
-          if (summary.stopped || authError || signal?.aborted) {
+          if (summary.stopped || fatalError || fatal.error || signal?.aborted) {
             if (signal?.aborted) summary.stopped ??= "aborted";
             summary.skipped++;
             continue;
@@ -467,8 +664,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
             } else if (e instanceof LlmAbortError) {
               summary.stopped ??= "aborted";
               summary.skipped++;
-            } else if (e instanceof LlmAuthError) {
-              authError ??= e;
+            } else if (isFatal(e)) {
+              fatalError ??= fatal.error ?? (e as Error);
               summary.skipped++;
             } else {
               summary.failures++;
@@ -491,7 +688,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         summary.stopped === "budget" ? `stopped: ${budgetMessage}` : summary.stopped ? `stopped: ${summary.stopped}` : "",
       ].filter(Boolean).join(", ");
       bar.done(`${label}: ${tail}`);
-      if (authError) throw authError;
+      if (fatalError) throw fatalError;
       return summary;
     },
 
@@ -510,6 +707,17 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
   };
   return engine;
+}
+
+/**
+ * A dollar budget cannot be kept for a model with no known price (its calls would count as $0): refuse before any
+ * call, naming the model and how to price it.
+ */
+function refuseUnpricedBudget(estimate: CostEstimate | undefined, budgets: Budget[]): void {
+  if (!estimate?.unpricedModels.length || !budgets.some((b) => b.usd !== undefined)) return;
+  throw new LlmBudgetError(
+    `a dollar budget was set but no price is known for ${estimate.unpricedModels.join(", ")}: nothing was sent. Give its list price with --price IN,OUT (USD per million input, output tokens; --judge-price for the judge), ALPACARE_PRICES, or the registry override file, or budget in tokens instead (e.g. 200000tokens)`,
+  );
 }
 
 function safeCall(f: () => void): void {
@@ -553,6 +761,7 @@ export function formatEstimate(e: CostEstimate): string {
   const n = (x: number) => x.toLocaleString("en-US");
   let s = `${n(e.calls)} calls to send (${n(e.cached)} of ${n(e.requests)} already cached), ~${n(e.inputTokens)} input + up to ${n(e.outputTokens)} output tokens, at most ~$${e.usd.toFixed(2)} at list price`;
   if (e.expectedUsd !== undefined && e.expectedOutputTokens !== e.outputTokens) s += ` (expected ~$${e.expectedUsd.toFixed(2)} with ~${n(e.expectedOutputTokens ?? 0)} output tokens, from the cached answers' mean)`;
-  if (e.unpricedModels.length) s += ` (no price for ${e.unpricedModels.join(", ")}: counted as $0; set prices with ALPACARE_PRICES)`;
+  if (e.unpricedModels.length) s += ` (no price for ${e.unpricedModels.join(", ")}: counted as $0; set prices with --price IN,OUT or ALPACARE_PRICES)`;
+  for (const w of e.warnings ?? []) if (!w.startsWith("no price known")) s += `\n  warning: ${w}`;
   return s;
 }

@@ -27,14 +27,73 @@ export class LlmRetryableError extends Error {
   }
 }
 
-/** A call that will fail the same way every time (400, 404, 422, bad request shape): not retried. */
+/**
+ * A call that will fail the same way every time (400, 404, 422, bad request shape): not retried. With an HTTP
+ * status the provider said no, and the run stops after the first one (see the engine), unless the error names a
+ * parameter the model does not accept (`param` with code `unsupported_parameter` / `unsupported_value`, or
+ * Anthropic's equivalent), which the engine learns and adapts to.
+ */
 export class LlmRequestError extends Error {
   readonly status?: number;
-  constructor(message: string, options: { status?: number; cause?: unknown } = {}) {
+  /** The provider's error code (`model_not_found`, `unsupported_parameter`, `unsupported_value`, `not_found_error`...). */
+  readonly code?: string;
+  /** The request parameter the provider rejected, when it named one (API spelling: `temperature`, `max_tokens`). */
+  readonly param?: string;
+  constructor(message: string, options: { status?: number; cause?: unknown; code?: string; param?: string } = {}) {
     super(message, { cause: options.cause });
     this.name = "LlmRequestError";
     this.status = options.status;
+    this.code = options.code;
+    this.param = options.param;
   }
+}
+
+/**
+ * A local model's context cannot hold the prompt plus the requested output. Carries the numbers so the engine can
+ * lower the output limit to what fits (recorded as an adaptation), or refuse under `strictParams`.
+ */
+export class LlmContextError extends LlmRequestError {
+  /** Tokens of the prompt. */
+  readonly promptTokens: number;
+  /** The largest output limit that fits beside the prompt (0 or less: the prompt alone does not fit). */
+  readonly maxTokensThatFit: number;
+  constructor(message: string, promptTokens: number, maxTokensThatFit: number) {
+    super(message);
+    this.name = "LlmContextError";
+    this.promptTokens = promptTokens;
+    this.maxTokensThatFit = maxTokensThatFit;
+  }
+}
+
+/**
+ * The model is not served by the endpoint (shut down, misspelled, or not on this account): nothing was sent. The
+ * message names the model, what the registry knows of its lifecycle, and the substitutes.
+ */
+export class LlmModelUnavailableError extends Error {
+  readonly provider: string;
+  readonly model: string;
+  /** Substitutes in order (provider/model). */
+  readonly substitutes: string[];
+  constructor(message: string, provider: string, model: string, substitutes: string[]) {
+    super(message);
+    this.name = "LlmModelUnavailableError";
+    this.provider = provider;
+    this.model = model;
+    this.substitutes = substitutes;
+  }
+}
+
+/** The rejected parameter of a 400, when the provider's error says which one (see {@link LlmRequestError}). */
+export function rejectedParam(e: unknown): string | undefined {
+  if (!(e instanceof LlmRequestError) || e.status !== 400 || !e.param) return undefined;
+  return e.code === "unsupported_parameter" || e.code === "unsupported_value" || e.code === "anthropic_param" ? e.param : undefined;
+}
+
+/** Anthropic names a rejected parameter only in words: find it (`temperature` and `top_p` cannot both be specified...). */
+function anthropicRejectedParam(message: string): string | undefined {
+  if (/temperature.{0,5}\s+and\s+.{0,5}top_p.{0,5}\s+cannot both be specified/i.test(message)) return "top_p";
+  const m = message.match(/`?(temperature|top_p|top_k|stop_sequences)`?\s*(?:is not supported|is deprecated|cannot be|not allowed|is not allowed)/i);
+  return m ? m[1]!.toLowerCase() : undefined;
 }
 
 /** The call would exceed the run's budget, so it was not sent. */
@@ -91,7 +150,19 @@ export function classifyProviderError(e: unknown, envVar: string | undefined, wh
     if (status === 408 || status === 409 || status === 429 || status >= 500) {
       return new LlmRetryableError(`${where}: HTTP ${status}: ${message}`, { status, retryAfterMs: retryAfterMsFromHeaders(err.headers), cause: e });
     }
-    return new LlmRequestError(`${where}: HTTP ${status}: ${message}`, { status, cause: e });
+    // The SDKs expose the error body: OpenAI's `{error: {code, param, type}}` as fields, Anthropic's
+    // `{type: "error", error: {type, message}}` as `.error`.
+    const body = (e as { error?: { code?: unknown; param?: unknown; type?: unknown; error?: { type?: unknown } } }).error;
+    const anyErr = e as { code?: unknown; param?: unknown };
+    let code = typeof anyErr.code === "string" ? anyErr.code : typeof body?.code === "string" ? body.code : undefined;
+    let param = typeof anyErr.param === "string" ? anyErr.param : typeof body?.param === "string" ? body.param : undefined;
+    const anthropicType = typeof body?.error?.type === "string" ? body.error.type : undefined;
+    if (!code && anthropicType) code = anthropicType;
+    if (!param && status === 400 && anthropicType === "invalid_request_error") {
+      param = anthropicRejectedParam(message);
+      if (param) code = "anthropic_param";
+    }
+    return new LlmRequestError(`${where}: HTTP ${status}${code ? ` ${code}` : ""}: ${message}`, { status, cause: e, code, param });
   }
   if (name === "APIConnectionTimeoutError") return new LlmRetryableError(`${where}: timed out`, { cause: e });
   if (name === "APIConnectionError") return new LlmRetryableError(`${where}: connection error: ${message}`, { cause: e });

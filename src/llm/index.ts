@@ -4,18 +4,36 @@
  * and batch APIs. Stages build `ChatRequest`s and call `createEngine(...).complete / runAll`.
  */
 export type * from "./types.js";
-export { createEngine, anySignal, formatEstimate } from "./engine.js";
+export { createEngine, anySignal, formatEstimate, isFatal } from "./engine.js";
 export type { Engine, EngineOptions, EngineProgress, EngineStats, RunAllOptions, CompleteOptions } from "./engine.js";
 export { LlmCache, openCache, clearCache, resultFromRecord, CACHE_FILE } from "./cache.js";
 export type { CacheRecord, CacheStats } from "./cache.js";
-export { canonicalRequest, requestKey, approxInputTokens, rawPromptText, validateRequest, CACHE_KEY_VERSION } from "./request.js";
+export {
+  canonicalRequest, requestKey, legacyRequestKey, effectiveBaseURL, approxInputTokens, rawPromptText, validateRequest, CACHE_KEY_VERSION, OFFICIAL_BASE_URLS, BASE_URL_ENV,
+} from "./request.js";
 export { defaultPrices, priceTable, priceOf, costUsd, requestCostUsd } from "./prices.js";
 export type { PriceTable } from "./prices.js";
 export {
-  LlmAuthError, LlmRetryableError, LlmRequestError, LlmBudgetError, LlmAbortError, retryAfterMsFromHeaders, classifyProviderError, redactKeys,
+  LlmAuthError, LlmRetryableError, LlmRequestError, LlmBudgetError, LlmAbortError, LlmContextError, LlmModelUnavailableError,
+  retryAfterMsFromHeaders, classifyProviderError, redactKeys, rejectedParam,
 } from "./errors.js";
+export {
+  loadRegistry, reloadRegistry, registryFile, userRegistryFile, lookupModel, registryPrice, describeLifecycle, isShutDown, substitutesFor,
+  rolesOfPaperModel, undatedId,
+} from "./registry.js";
+export type { ModelRegistry, ModelEntry, ModelLifecycle, ParamRules, RegistryPrice, RegistrySource, RoleEntry, RoleName, Substitute, ModelLookup } from "./registry.js";
+export { adaptRequest, maxTokensField, REASONING_HEADROOM } from "./params.js";
+export type { Adaptation, LearnedRules, AdaptOptions } from "./params.js";
+export { judgeServed, fetchServed, unavailableError } from "./preflight.js";
+export type { ModelCheck, CheckOptions } from "./preflight.js";
+export { chooseModel, describeSubstitution } from "./substitute.js";
+export type { Substitution, ModelChoice, ModelTarget, ChooseOptions } from "./substitute.js";
+export { modelRows, refreshRegistry } from "./refresh.js";
+export type { ModelRow } from "./refresh.js";
+export { recordDeviations, readDeviations, mergeDeviations, describeDeviations, describeAdaptation } from "./deviations.js";
+export type { Deviations } from "./deviations.js";
 export { Semaphore, TokenBucket, backoffMs, sleep as llmSleep } from "./limits.js";
-export { createOpenAIProvider, openaiChatBody, parseOpenAIChat, openaiFinishReason } from "./providers/openai.js";
+export { createOpenAIProvider, openaiChatBody, openaiRequest, openaiEndpointFor, parseOpenAIChat, openaiFinishReason } from "./providers/openai.js";
 export type { OpenAIProviderOptions } from "./providers/openai.js";
 export { createAnthropicProvider, anthropicBody, parseAnthropicMessage, anthropicFinishReason } from "./providers/anthropic.js";
 export type { AnthropicProviderOptions } from "./providers/anthropic.js";

@@ -2,8 +2,36 @@
 import { canonicalJson, sha256 } from "../core/index.js";
 import type { ChatRequest } from "./types.js";
 
-/** Bump when the meaning of a cached answer changes (never for new optional fields: those are omitted when unset). */
-export const CACHE_KEY_VERSION = 1;
+/**
+ * Bump when the meaning of a cached answer changes (never for new optional fields: those are omitted when unset).
+ * Version 2 keys on the effective endpoint: a base URL from `OPENAI_BASE_URL` / `ANTHROPIC_BASE_URL` counts like
+ * one given on the request, so one server's answers are never served as another's. Version 1 entries stay readable
+ * through {@link legacyRequestKey}, for requests whose endpoint version 1 recorded correctly (see there).
+ */
+export const CACHE_KEY_VERSION = 2;
+
+/** The providers' own endpoints: a request sent there has no `endpoint` in its key. */
+export const OFFICIAL_BASE_URLS: Partial<Record<ChatRequest["provider"], string[]>> = {
+  openai: ["https://api.openai.com/v1"],
+  anthropic: ["https://api.anthropic.com", "https://api.anthropic.com/v1"],
+};
+
+/** The environment variable the SDK reads a base URL from, per provider. */
+export const BASE_URL_ENV: Partial<Record<ChatRequest["provider"], string>> = { openai: "OPENAI_BASE_URL", anthropic: "ANTHROPIC_BASE_URL" };
+
+const normaliseURL = (u: string) => u.trim().replace(/\/+$/, "");
+
+/**
+ * Where a request really goes: its `baseURL`, else the SDK's environment variable for the provider, else the
+ * provider's own endpoint (undefined). The official endpoint, however spelled, is undefined too.
+ */
+export function effectiveBaseURL(req: Pick<ChatRequest, "provider" | "baseURL">): string | undefined {
+  const envVar = BASE_URL_ENV[req.provider];
+  const raw = req.baseURL ?? (envVar ? process.env[envVar] : undefined);
+  if (!raw || raw.trim() === "") return undefined;
+  const url = normaliseURL(raw);
+  return OFFICIAL_BASE_URLS[req.provider]?.includes(url) ? undefined : url;
+}
 
 /**
  * The canonical form of a request: every field that changes the answer, nothing else (no key, no timeout). Unset
@@ -14,7 +42,7 @@ export function canonicalRequest(req: ChatRequest): Record<string, unknown> {
     v: CACHE_KEY_VERSION,
     provider: req.provider,
     model: req.model,
-    baseURL: req.baseURL ? req.baseURL.replace(/\/+$/, "") : undefined,
+    endpoint: effectiveBaseURL(req),
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
     rawPrompt: req.rawPrompt ? true : undefined,
     tag: req.tag,
@@ -26,12 +54,28 @@ export function canonicalRequest(req: ChatRequest): Record<string, unknown> {
     stop: req.stop && req.stop.length ? req.stop : undefined,
     seed: req.seed,
     jsonSchema: req.jsonSchema,
+    reasoningEffort: req.reasoningEffort,
   };
 }
 
 /** Hex SHA-256 of the canonical request: the cache key. */
 export function requestKey(req: ChatRequest): string {
   return sha256(canonicalJson(canonicalRequest(req)));
+}
+
+/**
+ * The version-1 key of a request, or undefined when version 1 would have keyed it wrongly. Version 1 keyed on the
+ * request's own `baseURL` only, so an entry made while `OPENAI_BASE_URL` pointed elsewhere carries the key of the
+ * official endpoint: such entries cannot be told apart, and are trusted only for requests whose endpoint version 1
+ * saw (a `baseURL` on the request, or no base URL variable in effect). Requests with fields version 1 did not know
+ * (`reasoningEffort`) have no version-1 key.
+ */
+export function legacyRequestKey(req: ChatRequest): string | undefined {
+  if (req.reasoningEffort !== undefined) return undefined;
+  const envVar = BASE_URL_ENV[req.provider];
+  if (!req.baseURL && envVar && effectiveBaseURL({ provider: req.provider }) !== undefined) return undefined;
+  const { endpoint: _endpoint, reasoningEffort: _effort, ...rest } = canonicalRequest(req);
+  return sha256(canonicalJson({ ...rest, v: 1, baseURL: req.baseURL ? req.baseURL.replace(/\/+$/, "") : undefined }));
 }
 
 /** The prompt text of a raw-completion request: the message contents concatenated as they are. */

@@ -24,6 +24,13 @@ export interface DecodingParams {
   seed?: number;
   /** Constrain the output to JSON matching this schema (local grammar; OpenAI `response_format`). */
   jsonSchema?: Record<string, unknown>;
+  /** Reasoning effort of a reasoning model (OpenAI `reasoning_effort`); set by the parameter rules, see params.ts. */
+  reasoningEffort?: string;
+  /**
+   * Send the output limit as `max_completion_tokens` (set by the parameter rules for models that reject
+   * `max_tokens`). Not part of the cache key: the same limit under another name.
+   */
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
 }
 
 /** A full request: what is sent, and everything that makes its answer differ (all of it goes into the cache key). */
@@ -68,12 +75,23 @@ export interface ChatResult {
   key: string;
   /** Provider's model id as echoed back (e.g. the dated snapshot), when given. */
   modelVersion?: string;
+  /** Changes made to the request before sending (dropped or renamed parameters, raised limits); see params.ts. */
+  adaptations?: import("./params.js").Adaptation[];
+}
+
+/** A model as an endpoint's models list gives it. */
+export interface ServedModel {
+  id: string;
+  /** The announced shutdown date (`YYYY-MM-DD`), when the endpoint reports one (OpenAI's `shutdown_date`). */
+  shutdownDate?: string;
 }
 
 /** A provider: one call, no caching, no retries beyond the SDK's own (the runner owns those). */
 export interface Provider {
   readonly name: ProviderName;
   complete(request: ChatRequest, signal?: AbortSignal): Promise<Omit<ChatResult, "cached" | "key">>;
+  /** The models the endpoint serves (GET /v1/models), for the preflight check; absent for local models. */
+  listModels?(baseURL?: string): Promise<ServedModel[]>;
   /** Release resources (local model contexts). */
   close?(): Promise<void>;
 }
@@ -115,6 +133,8 @@ export interface CostEstimate {
   expectedUsd?: number;
   /** Models with no entry in the price table (counted as free: check before trusting `usd`). */
   unpricedModels: string[];
+  /** What makes the estimate doubtful: models the registry says are shut down, models with no price. */
+  warnings?: string[];
 }
 
 /** The outcome of `engine.runAll`. */

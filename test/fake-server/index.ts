@@ -32,6 +32,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
+import { anthropicModelList, openaiModelList, rejectRequest, type FakeModel } from "./models.js";
+
+export { todayModels, type FakeModel, type FakeModelRules } from "./models.js";
 
 /** One model request as the responder sees it. */
 export interface FakeRequest {
@@ -78,6 +81,12 @@ export interface FakeServerOptions {
   batchPollsUntilDone?: number;
   /** Model id echoed back in answers (default: the requested model + "-fake"). */
   modelVersion?: (model: string) => string;
+  /**
+   * The models served (e.g. `todayModels()`): `GET /v1/models` lists them (OpenAI with `shutdown_date`), a request
+   * for any other model gets the provider's 404, and each model's rules reject parameters as the real API does.
+   * Default: no models list (`GET /v1/models` is a 404, like a server without one) and every model answers.
+   */
+  models?: FakeModel[];
 }
 
 /** A batch as the server keeps it. */
@@ -91,6 +100,8 @@ export interface FakeBatch {
   cancelled?: boolean;
   /** OpenAI batch metadata as sent. */
   metadata?: Record<string, string> | null;
+  /** Set when the batch failed validation (OpenAI's `errors.data`). */
+  failedErrors?: { code: string; message: string; param: string | null; line: number | null }[];
 }
 
 /** A running fake server. */
@@ -105,6 +116,15 @@ export interface FakeServer {
   requests: FakeRequest[];
   /** Every batch item processed (when its batch completed). */
   batchItems: FakeRequest[];
+  /** Model requests refused as the real API would (model not served, a rejected parameter), in order. */
+  rejected: { api: string; body: Record<string, any>; status: number }[];
+  /** Paths of every `GET /v1/models` call. */
+  modelListCalls: string[];
+  /**
+   * Every HTTP request as it arrived (JSON bodies parsed; multipart forms as their fields, the file by name and
+   * text): what the workbench really sends, for checks against the official API schemas.
+   */
+  log: { method: string; path: string; body?: unknown; form?: Record<string, string | { filename: string; text: string }> }[];
   /** Batches by id. */
   batches: Map<string, FakeBatch>;
   /** Count of synchronous requests with this body hash. */
@@ -158,6 +178,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const pollsUntilDone = options.batchPollsUntilDone ?? 1;
   const requests: FakeRequest[] = [];
   const batchItems: FakeRequest[] = [];
+  const rejected: FakeServer["rejected"] = [];
+  const modelListCalls: string[] = [];
+  const log: FakeServer["log"] = [];
   const counts = new Map<string, number>();
   const files = new Map<string, { filename: string; purpose: string; content: string }>();
   const batches = new Map<string, FakeBatch>();
@@ -239,6 +262,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   }
 
   async function modelCall(api: "openai-chat" | "openai-completions" | "anthropic-messages", body: Record<string, any>, req: IncomingMessage, res: ServerResponse) {
+    const rejection = options.models ? rejectRequest(api === "anthropic-messages" ? "anthropic" : "openai", body, options.models) : undefined;
+    if (rejection) {
+      rejected.push({ api, body, status: rejection.status });
+      return send(res, rejection.status, rejection.body);
+    }
     const a = await answer(api, body, req.headers, requests);
     await wait(latency + ("delayMs" in a ? (a.delayMs ?? 0) : 0));
     if ("fault" in a && a.fault) {
@@ -268,6 +296,13 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const lines: string[] = [];
     for (const item of b.items) {
       const api = b.kind === "openai" ? "openai-batch" : "anthropic-batch";
+      const rejection = options.models ? rejectRequest(b.kind, item.body, options.models) : undefined;
+      if (rejection) {
+        lines.push(b.kind === "openai"
+          ? JSON.stringify({ id: id("batch_req_"), custom_id: item.customId, response: { status_code: rejection.status, request_id: id("req_"), body: rejection.body }, error: null })
+          : JSON.stringify({ custom_id: item.customId, result: { type: "errored", error: rejection.body } }));
+        continue;
+      }
       const a = await answer(api, item.body, {}, batchItems);
       if (b.kind === "openai") {
         if ("fault" in a && a.fault) {
@@ -293,6 +328,13 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   function openaiBatchJson(b: FakeBatch) {
     const done = b.results !== undefined;
     const failed = done ? b.results!.split("\n").filter((l) => l && JSON.parse(l).response?.status_code !== 200).length : 0;
+    if (b.failedErrors) {
+      return {
+        id: b.id, object: "batch", endpoint: "/v1/chat/completions", errors: { object: "list", data: b.failedErrors }, input_file_id: `file-in-${b.id}`, completion_window: "24h",
+        status: "failed", output_file_id: null, error_file_id: null, created_at: Math.floor(Date.now() / 1000), failed_at: Math.floor(Date.now() / 1000),
+        request_counts: { total: b.items.length, completed: 0, failed: 0 }, metadata: b.metadata ?? null,
+      };
+    }
     return {
       id: b.id, object: "batch", endpoint: "/v1/chat/completions", errors: null, input_file_id: `file-in-${b.id}`, completion_window: "24h",
       status: b.cancelled ? "cancelled" : done ? "completed" : "in_progress", output_file_id: done ? `file-out-${b.id}` : null, error_file_id: null,
@@ -317,6 +359,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
 
   async function poll(b: FakeBatch) {
     b.polls++;
+    if (b.failedErrors) return;
     if (b.results === undefined && !b.cancelled && b.polls > pollsUntilDone) await completeBatch(b);
   }
 
@@ -335,7 +378,24 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const anthropic = path.startsWith("/v1/messages");
     if (!authOk(req, anthropic)) return send(res, 401, errorBody(anthropic ? "anthropic" : "openai", 401, "Incorrect API key provided"));
     const json = () => (raw.length ? JSON.parse(raw.toString("utf8")) : {});
+    const entry: FakeServer["log"][number] = { method, path };
+    log.push(entry);
+    const type = String(req.headers["content-type"] ?? "");
+    if (type.startsWith("application/json") && raw.length) entry.body = json();
+    else if (type.startsWith("multipart/form-data")) {
+      const form = await new Request(`${url}${path}`, { method: "POST", headers: req.headers as Record<string, string>, body: raw }).formData();
+      entry.form = {};
+      for (const [k, v] of form.entries()) entry.form[k] = typeof v === "string" ? v : { filename: v.name, text: await v.text() };
+    }
     let m: RegExpMatchArray | null;
+    if (method === "GET" && (path === "/v1/models" || path.startsWith("/v1/models/")) && options.models) {
+      modelListCalls.push(path);
+      const isAnthropic = req.headers["anthropic-version"] !== undefined;
+      const one = path.slice("/v1/models/".length);
+      if (!one) return send(res, 200, isAnthropic ? anthropicModelList(options.models) : openaiModelList(options.models));
+      const hit = (isAnthropic ? (anthropicModelList(options.models) as { data: { id: string }[] }) : (openaiModelList(options.models) as { data: { id: string }[] })).data.find((x) => x.id === decodeURIComponent(one));
+      return hit ? send(res, 200, hit) : send(res, 404, rejectRequest(isAnthropic ? "anthropic" : "openai", { model: decodeURIComponent(one) }, [])!.body);
+    }
     if (method === "POST" && path === "/v1/chat/completions") return modelCall("openai-chat", json(), req, res);
     if (method === "POST" && path === "/v1/completions") return modelCall("openai-completions", json(), req, res);
     if (method === "POST" && path === "/v1/messages") return modelCall("anthropic-messages", json(), req, res);
@@ -369,6 +429,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         return { customId: String(o.custom_id), body: o.body as Record<string, any> };
       });
       const b: FakeBatch = { id: bid, kind: "openai", polls: 0, items, metadata: body.metadata ?? null };
+      // Like OpenAI, a batch naming a model that is not served fails validation as a whole, with line-level errors.
+      const unserved = options.models ? items.map((it, i) => ({ it, i })).filter(({ it }) => rejectRequest("openai", { model: it.body.model }, options.models!)?.status === 404) : [];
+      if (unserved.length) b.failedErrors = unserved.map(({ it, i }) => ({ code: "model_not_found", message: `The model \`${it.body.model}\` does not exist or you do not have access to it.`, param: "body.model", line: i + 1 }));
       batches.set(bid, b);
       files.set(`file-in-${bid}`, f);
       return send(res, 200, openaiBatchJson(b));
@@ -433,6 +496,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     anthropicBaseURL: url,
     requests,
     batchItems,
+    rejected,
+    modelListCalls,
+    log,
     batches,
     countOf: (hash) => counts.get(`s:${hash}`) ?? 0,
     setResponder(r) {

@@ -71,7 +71,7 @@ describe("alpacare figures", () => {
     const csv = readFileSync(join(figDir, "paper-vs-reproduced.csv"), "utf8");
     const row = csv.split("\n").find((l) => l.startsWith("2a,iCliniq,AlpaCare-7b,AlpaCare,gpt-4,gpt-3.5-turbo,47.4,65,"))!;
     assert.ok(row, csv.slice(0, 400));
-    assert.match(row, /,-?\d+(\.\d+)?,(true|false),10,0,local:stories260K,091c6532af93,alpacare,compared$/);
+    assert.match(row, /,-?\d+(\.\d+)?,(true|false),10,0,local:stories260K,091c6532af93,alpacare,compared,judge stories260K for gpt-3\.5-turbo \(shut down 2026-10-23\)$/);
     const index = readFileSync(join(figDir, "index.html"), "utf8");
     assert.ok(index.includes("figure-2a.png") && index.includes("06-beyond-length.png"));
     const sidecar = JSON.parse(readFileSync(join(figDir, "figure-2a.json"), "utf8"));

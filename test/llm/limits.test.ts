@@ -83,7 +83,7 @@ describe("requests, keys and prices", () => {
     assert.equal(requestKey(base), requestKey({ ...base, stop: [], rawPrompt: false }));
     assert.equal(requestKey({ ...base, temperature: 0, maxTokens: 5 }), requestKey({ maxTokens: 5, temperature: 0, ...base }));
     assert.notEqual(requestKey({ ...base, temperature: 0 }), requestKey(base));
-    assert.equal(canonicalRequest(base).v, 1);
+    assert.equal(canonicalRequest(base).v, 2);
   });
   it("validates requests at the edge", () => {
     assert.throws(() => validateRequest({ ...base, provider: "bard" as never }), /provider/);

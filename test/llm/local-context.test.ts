@@ -25,8 +25,8 @@ const text = (chars: number) => SENTENCE.repeat(Math.ceil(chars / SENTENCE.lengt
 describe("local provider: long prompts are evaluated whole or refused", { skip: model ? false : "stories260K.gguf not found (run `alpacare data`)" }, () => {
   const tmp = tempDir();
   const engines: Engine[] = [];
-  const make = (local: Record<string, unknown> = {}, cache = false) => {
-    const e = createEngine({ cache, cacheDir: tmp.dir, progress: false, local: { threads: 1, ...local } });
+  const make = (local: Record<string, unknown> = {}, cache = false, strictParams = false) => {
+    const e = createEngine({ cache, cacheDir: tmp.dir, progress: false, local: { threads: 1, ...local }, strictParams });
     engines.push(e);
     return e;
   };
@@ -121,7 +121,7 @@ describe("local provider: long prompts are evaluated whole or refused", { skip: 
     });
   });
 
-  it("exactly at the limit: prompt + maxTokens + 1 = 2048 runs whole, one token more is refused; unset maxTokens stops at the end", async () => {
+  it("exactly at the limit: prompt + maxTokens + 1 = 2048 runs whole; one token more is reduced to fit (recorded) or, strict, refused; unset maxTokens stops at the end", async () => {
     let prompt = text(6600);
     while (rawCount(prompt) > 2040) prompt = prompt.slice(0, -1);
     const n = rawCount(prompt);
@@ -129,7 +129,11 @@ describe("local provider: long prompts are evaluated whole or refused", { skip: 
     const fit = await e.complete(raw(prompt, { maxTokens: train - 1 - n }));
     assert.equal(fit.usage.inputTokens, n);
     assert.ok(fit.usage.outputTokens <= train - 1 - n);
-    await assert.rejects(e.complete(raw(prompt, { maxTokens: train - n })), LlmRequestError);
+    await assert.rejects(make({}, false, true).complete(raw(prompt, { maxTokens: train - n })), (err: Error) => err instanceof LlmRequestError && /maxTokens is/.test(err.message));
+    const reduced = await e.complete(raw(prompt, { maxTokens: train - n }));
+    assert.equal(reduced.usage.inputTokens, n);
+    assert.deepEqual(reduced.adaptations?.map((a) => [a.parameter, a.action, a.from, a.to]), [["max_tokens", "reduced", train - n, train - 1 - n]]);
+    assert.deepEqual(e.adaptations().map((a) => [a.parameter, a.action, a.to]), [["max_tokens", "reduced", train - 1 - n]]);
     const open = await e.complete(raw(prompt, { maxTokens: undefined }));
     assert.equal(open.usage.inputTokens, n);
     assert.ok(open.usage.outputTokens <= train - 1 - n, `${open.usage.outputTokens}`);

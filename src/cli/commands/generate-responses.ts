@@ -1,8 +1,10 @@
 /** `alpacare generate-responses`: answer every kept task once (docs/method.md#6-responses), resumable, optionally via batch APIs. */
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
+import { runDir } from "../../core/index.js";
 import { generateResponses, type NoInputRule, type ResponseVariant } from "../../generate/index.js";
-import { engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, requestBaseFromFlags } from "../llm-flags.js";
+import { chooseModelFromFlags, engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, recordRunDeviations, requestBaseFromFlags } from "../llm-flags.js";
 import { requireGeneratedTasks } from "../run-checks.js";
 
 const help = `alpacare generate-responses: answer each kept task of a generation run with one call (docs/method.md, section 6).
@@ -60,10 +62,12 @@ const command: Command = {
       return n;
     };
     const flags = llmFlags(values);
-    const responder = requestBaseFromFlags(values);
     requireGeneratedTasks(flags.run);
     const engine = engineFromFlags(values, undefined, { progress: false });
     try {
+      // Checked with the endpoint before anything is sent; a shut-down responder fails here or, allowed, is substituted.
+      const choice = await chooseModelFromFlags(engine, requestBaseFromFlags(values), values, "responder");
+      const responder = { provider: choice.provider, model: choice.model, ...(choice.baseURL ? { baseURL: choice.baseURL } : {}) };
       if (flags.dryRun) {
         // The engine's dry run answers only from the cache and sends nothing; the summary then shows the estimate.
         process.stderr.write("dry run: estimating, nothing is sent\n");
@@ -86,6 +90,7 @@ const command: Command = {
           `${s.skippedEmptyPrompt} skipped (instruction "NA"), ${s.inputsDroppedByNaRule} inputs dropped by the "NA" substring rule; calls ${s.calls}, cache hits ${s.cacheHits}, $${s.usd.toFixed(4)}\n`,
       );
       if (s.estimate) process.stdout.write(`dry run: ${s.estimate.calls} calls to send (${s.estimate.cached} cached), ~${s.estimate.inputTokens} input + ${s.estimate.outputTokens} output tokens, ~$${s.estimate.usd.toFixed(2)}\n`);
+      for (const line of recordRunDeviations(engine, choice, join(runDir(flags.run), "responses.config.json"), flags.dryRun)) process.stdout.write(`${line}\n`);
       for (const e of s.errors) process.stderr.write(`  failed: ${e}\n`);
       if (s.stopped) process.stderr.write(`stopped early (${s.stopped}): rerun the same command to answer the rest; answers so far are kept\n`);
       return s.failed > 0 || s.stopped ? 1 : 0;

@@ -2,8 +2,9 @@
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
 import { loadInstructionPrompt, loadSeedTasks } from "../../data/index.js";
-import { filterGeneratedTasks, makeRougeInlineDeduper, generateTasks, listCountLabel, resolveTaskPromptParams, type GenerationDedupPolicy, type ParseMode } from "../../generate/index.js";
-import { engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, requestBaseFromFlags } from "../llm-flags.js";
+import { filterGeneratedTasks, makeRougeInlineDeduper, generateTasks, listCountLabel, resolveTaskPromptParams, taskRunFiles, type GenerationDedupPolicy, type ParseMode } from "../../generate/index.js";
+import { chooseModelFromFlags, engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, recordRunDeviations, requestBaseFromFlags } from "../llm-flags.js";
+import { describeSubstitution } from "../../llm/index.js";
 
 const help = `alpacare generate-tasks: write medical tasks from the 167 seed tasks with a teacher model (docs/method.md, section 2).
 
@@ -102,10 +103,12 @@ const command: Command = {
       process.stdout.write(`filter (${f.policy}, Rouge-L > ${f.threshold} dropped): ${f.tasks} tasks, ${f.kept} kept, ${f.dropped} dropped -> filtered.jsonl\n`);
       return 0;
     }
-    const teacher = requestBaseFromFlags(values);
     const engine = engineFromFlags(values, undefined, { progress: false });
     const seeds = loadSeedTasks();
     try {
+      // Checked with the endpoint before anything is sent; a shut-down teacher fails here or, allowed, is substituted.
+      const choice = await chooseModelFromFlags(engine, requestBaseFromFlags(values), values, "teacher");
+      const teacher = { provider: choice.provider, model: choice.model, ...(choice.baseURL ? { baseURL: choice.baseURL } : {}) };
       const summary = await generateTasks({
         run,
         target,
@@ -126,6 +129,7 @@ const command: Command = {
       });
       const out = process.stdout;
       out.write(`run ${summary.run} (${summary.dir}), config ${summary.configHash}\n`);
+      if (flags.dryRun && choice.substitution) out.write(`would use: ${describeSubstitution(choice.substitution)}\n`);
       out.write(`reading: ${listCountLabel(params)}\n`);
       if (summary.estimate) {
         const e = summary.estimate;
@@ -136,6 +140,7 @@ const command: Command = {
         out.write(`  (the other reading, ${alt.listCount}: ~${Math.ceil(Math.max(0, target - summary.kept) / altPer)} requests at ${altPer} each)\n`);
         return 0;
       }
+      for (const line of recordRunDeviations(engine, choice, taskRunFiles(run).config, flags.dryRun)) out.write(`${line}\n`);
       out.write(`kept ${summary.kept}/${target}, rejected ${summary.rejected}, duplicates ${summary.duplicates}; requests ${summary.requestsDone} answered, ${summary.requestsFailed} failed; calls now ${summary.callsThisRun}, cache hits ${summary.cacheHits}, $${summary.usd.toFixed(4)}\n`);
       if (Object.keys(summary.rejectReasons).length) out.write(`reject reasons: ${Object.entries(summary.rejectReasons).map(([k, v]) => `${k}=${v}`).join(" ")}\n`);
       for (const e of summary.errors) process.stderr.write(`error: ${e}\n`);

@@ -2,7 +2,8 @@
  * `alpacare infer`: run a model under test on a test set in the paper's format (Alpaca prompt, greedy, up to 2048
  * new tokens), resumably; or list / check the model outputs available.
  */
-import { basename } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { projectRoot } from "../../core/index.js";
 import { parseArgs } from "node:util";
 import type { TestSetName } from "../../data/index.js";
 import {
@@ -21,7 +22,7 @@ import {
 } from "../../infer/index.js";
 import { loadModelOutputs, loadTestSet, publishedModels } from "../../data/index.js";
 import { UsageError, type Command } from "../command.js";
-import { engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, requestBaseFromFlags } from "../llm-flags.js";
+import { chooseModelFromFlags, engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, recordRunDeviations, requestBaseFromFlags } from "../llm-flags.js";
 
 const help = `alpacare infer: run a model on a test set in the paper's format (Alpaca prompt, greedy, up to 2048 new tokens).
 
@@ -131,15 +132,18 @@ const command: Command = {
     if (template !== "alpaca" && template !== "chat") throw new UsageError(`--template ${JSON.stringify(template)}: expected alpaca or chat`);
     const extraction = values.extraction as string | undefined;
     if (extraction !== undefined && !["upstream", "clean", "verbatim"].includes(extraction)) throw new UsageError(`--extraction ${JSON.stringify(extraction)}: expected upstream, clean or verbatim`);
-    const target = requestBaseFromFlags(values);
-    const modelName = (values["model-name"] as string | undefined) ?? basename(target.model).replace(/\.gguf$/i, "").replace(/[^A-Za-z0-9._-]+/g, "-");
+    const requested = requestBaseFromFlags(values);
+    const modelName = (values["model-name"] as string | undefined) ?? basename(requested.model).replace(/\.gguf$/i, "").replace(/[^A-Za-z0-9._-]+/g, "-");
     if (!/^[A-Za-z0-9._-]+$/.test(modelName)) throw new UsageError(`--model-name ${JSON.stringify(modelName)}: use letters, digits, '.', '_' or '-'`);
     const parallel = int(values.parallel, "parallel", 1);
     const engine = engineFromFlags(values, undefined, {
       progress: false,
-      ...(target.provider === "local" ? { local: { threads: flags.threads, parallel, contextSize: flags.contextSize } } : {}),
+      ...(requested.provider === "local" ? { local: { threads: flags.threads, parallel, contextSize: flags.contextSize } } : {}),
     });
     try {
+      // Checked with the endpoint before anything is sent; a model that is not served fails here or, allowed, is substituted.
+      const choice = await chooseModelFromFlags(engine, requested, values);
+      const target = { provider: choice.provider, model: choice.model, ...(choice.baseURL ? { baseURL: choice.baseURL } : {}) };
       let failed = 0;
       for (const testSet of testSets) {
         const options: InferRunOptions = {
@@ -171,6 +175,7 @@ const command: Command = {
           `${modelName} ${testSet}: ${s.generated} generated, ${s.resumed} already stored, ${s.failed} failed, ${s.hitMaxTokens} hit max tokens; ` +
             `${s.outputTokens} output tokens in ${(s.wallMs / 1000).toFixed(1)} s (${s.tokensPerSec.toFixed(1)} tokens/s) -> ${s.file}\n`,
         );
+        for (const line of recordRunDeviations(engine, choice, join(dirname(resolve(projectRoot, s.settingsFile)), "deviations.json"), false)) process.stdout.write(`  ${line}\n`);
         for (const err of s.errors) process.stderr.write(`  failed: ${err}\n`);
         if (s.stopped) {
           process.stderr.write(`  stopped early (${s.stopped}): ${s.skipped} items not started; rerun the same command to continue\n`);

@@ -42,14 +42,20 @@ Flags:
   --store-prompts         keep each filled prompt in its record (upstream's "prompt" field)
   --json                  print the result as one JSON object
   --quiet                 no progress on stderr
-Judge LLM flags (default: gpt-3.5-turbo, the paper's judge, when OPENAI_API_KEY is set; else the embedded local
-model, which for the stories260K test model yields mostly unparsed verdicts):
+Judge LLM flags (default: gpt-3.5-turbo, the paper's judge, when OPENAI_API_KEY is set; it is shut down, so add
+--allow-substitute (or name a judge); else the embedded local model, which for the stories260K test model yields
+mostly unparsed verdicts):
 ${llmFlagsHelp("judge")}
-  --dry-run               estimate the calls, tokens and dollars; send and write nothing
+  --dry-run               estimate the calls, tokens and dollars (and say which models are shut down or unpriced);
+                          send and write nothing
   --run NAME              run store folder data/runs/NAME/ (default "default")
+  --allow-substitute      a judge that is not served is replaced by the first served substitute from the model
+                          registry (e.g. gpt-6-luna for gpt-3.5-turbo); recorded in the config snapshot and every summary
+  --strict-params         refuse instead of adapting parameters the judge model rejects (exact replication)
 
 Examples:
   alpacare judge --model-name AlpaCare-7b --test-set iCliniq --reference gpt-4 --judge-model gpt-3.5-turbo --dry-run
+  alpacare judge --model-name AlpaCare-7b --test-set iCliniq --reference gpt-4 --judge-model gpt-3.5-turbo --allow-substitute
   alpacare judge --model-name AlpaCare-7b --test-set MedInstruct-test --reference text-davinci-003 --limit 5
   alpacare judge --model-name medalpaca-13b --test-set AlpacaFarm --reference claude-2 --judge-model claude-2.1 --template anthropic
 `;
@@ -58,7 +64,11 @@ function fmt(x: number, digits = 2): string {
   return Number.isNaN(x) ? "n/a" : x.toFixed(digits);
 }
 
-/** Resolve the judge: explicit flags win; none at all = the paper's judge with a key, else the embedded local model. */
+/**
+ * Resolve the judge: explicit flags win; none at all = the paper's judge with a key (checked with the endpoint before
+ * any call: shut down, it fails naming its substitutes, or with --allow-substitute the first served one is used),
+ * else the embedded local model.
+ */
 export function judgeFromFlags(values: Record<string, unknown>): JudgeModelConfig {
   const f = llmFlags(values, "judge");
   if (!f.provider && !f.model && !f.baseURL && process.env.OPENAI_API_KEY) return { provider: "openai", model: "gpt-3.5-turbo" };
@@ -76,6 +86,8 @@ const command: Command = {
         ...llmParseOptions("judge"),
         "dry-run": { type: "boolean" },
         run: { type: "string" },
+        "allow-substitute": { type: "boolean" },
+        "strict-params": { type: "boolean" },
         "model-name": { type: "string" },
         "test-set": { type: "string" },
         reference: { type: "string" },
@@ -118,22 +130,25 @@ const command: Command = {
         modelName, testSet, reference, run: flags.run, outputsRun: v["outputs-run"] as string | undefined, judge,
         template, parse: parse as VerdictParseMode, policy: policy as ScoringPolicy, limit,
         orders: order ? [order as JudgeOrder] : undefined, engine, dryRun: flags.dryRun, batch: flags.batch ? { progress: !v.quiet } : undefined, storePrompts: v["store-prompts"] === true,
+        allowSubstitute: flags.allowSubstitute,
       });
       const s = result.summary;
       // A budget stop or an abort leaves pairs unjudged: not a success, though rerunning resumes where it stopped.
       const stoppedEarly = result.llm?.stopped !== undefined && result.llm.stopped !== "dry-run";
       const exitCode = result.failures.length || stoppedEarly ? 1 : 0;
       if (v.json) {
-        process.stdout.write(JSON.stringify({ ...result, file: relative(projectRoot, result.file), configFile: relative(projectRoot, result.configFile), judge }, null, 2) + "\n");
+        process.stdout.write(JSON.stringify({ ...result, file: relative(projectRoot, result.file), configFile: relative(projectRoot, result.configFile) }, null, 2) + "\n");
         return exitCode;
       }
       const out: string[] = [];
-      out.push(`judge ${judge.provider}/${judge.model}, template ${result.template.name} (${result.template.hash}), ${modelName} vs ${reference} on ${testSet}`);
+      out.push(`judge ${result.judge.provider}/${result.judge.model}, template ${result.template.name} (${result.template.hash}), ${modelName} vs ${reference} on ${testSet}`);
       if (result.referenceSubstitution) out.push(`note: ${result.referenceSubstitution}`);
+      for (const d of result.deviations) out.push(`deviation from the paper: ${d}`);
       out.push(`items ${result.items}, (item, order) pairs ${result.planned}: ${result.done} already judged, ${result.judged} judged now, ${result.failures.length} failed, ${result.skipped} not sent`);
       if (result.estimate && flags.dryRun) {
         const e = result.estimate;
-        out.push(`dry run: ${e.calls} calls to send (${e.cached} cached), ~${e.inputTokens} input + ${e.outputTokens} output tokens, ~$${e.usd.toFixed(4)}${e.unpricedModels.length ? ` (unpriced: ${e.unpricedModels.join(", ")})` : ""}`);
+        out.push(`dry run: ${e.calls} calls to send (${e.cached} cached), ~${e.inputTokens} input + ${e.outputTokens} output tokens, ${e.unpricedModels.length ? `price unknown for ${e.unpricedModels.join(", ")} (not $0: give --judge-price IN,OUT)` : `~$${e.usd.toFixed(4)}`}`);
+        for (const w of e.warnings ?? []) if (!w.startsWith("no price known")) out.push(`warning: ${w}`);
       }
       if (result.llm) out.push(`calls ${result.llm.calls}, cache hits ${result.llm.cacheHits}, retries ${result.llm.retries}, $${result.llm.usd.toFixed(4)}${result.llm.stopped ? `, stopped: ${result.llm.stopped}` : ""}`);
       out.push(

@@ -10,8 +10,9 @@ import {
   alpacaEvalWinRate, bootstrapWinRate, loadVerdicts, pairAlpacareComparisonFiles, readAlpacaEvalAnnotations,
   readAlpacareComparisonFiles, readVerdictFile, reparseVerdicts, unparsedVerdicts, winRateTable, type VerdictParseMode, type ScoringPolicy,
   type VerdictRecord, type VerdictFilter, type JudgeTemplate, groupVerdicts, verdictTexts, loadJudgeTemplate, buildJudgePrompt,
-  writeAlpacareComparisonFiles, writeAlpacaEvalAnnotations, toAlpacaEvalAnnotations, verdictSafeName,
+  writeAlpacareComparisonFiles, writeAlpacaEvalAnnotations, toAlpacaEvalAnnotations, verdictSafeName, judgeDeviations,
 } from "../../judge/index.js";
+import { describeAdaptation, describeSubstitution, readDeviations } from "../../llm/index.js";
 import { UsageError, type Command } from "../command.js";
 
 const help = `alpacare score: win rates from verdicts (the paper's dual-sided metric, plus interval and diagnostics).
@@ -76,9 +77,29 @@ interface ScoreRow {
   unparsedList?: { itemId: string; order: string; raw: string }[];
   /** Set when the reference outputs are a substitute (AlpacaFarm: AlpacaEval's); every number resting on it says so. */
   referenceSubstitution?: string;
+  /** Deviations from the paper the row rests on: a substitute judge, adapted parameters (from the config snapshots). */
+  deviations?: string[];
 }
 
 const nn = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
+/**
+ * Native verdicts: a judge other than the paper's gpt-3.5-turbo / claude-2 is a substitution, and the adaptations
+ * recorded for that judge model come along; both are printed beside the numbers.
+ */
+function withDeviations(rows: ScoreRow[], adaptations: Map<string, string[]>): ScoreRow[] {
+  for (const r of rows) {
+    if (!r.judge) continue;
+    const slot = /claude/i.test(r.judge) ? "claude-2" : "gpt-3.5-turbo";
+    const name = /\.gguf$/i.test(r.judge) ? r.judge.split(/[\\/]/).pop()! : r.judge;
+    const d = [
+      ...(r.judge !== slot ? [describeSubstitution({ role: slot === "claude-2" ? "ablation judge" : "judge", paper: slot, used: name, provider: slot === "claude-2" ? "anthropic" : "openai", reason: "", source: "" })] : []),
+      ...(adaptations.get(r.judge) ?? []),
+    ];
+    if (d.length) r.deviations = d;
+  }
+  return rows;
+}
 const f = (x: number | null, d = 2) => (x === null ? "n/a" : x.toFixed(d));
 
 function rowsFromRecords(records: VerdictRecord[], source: string, policy: ScoringPolicy, mode: VerdictParseMode, seed: number, listUnparsed: boolean): ScoreRow[] {
@@ -169,7 +190,7 @@ const command: Command = {
         const loaded = loadVerdicts(run, filter);
         const recs = values.reparse ? reparseVerdicts(loaded) : loaded;
         if (recs.length === 0) throw new UsageError(`no verdicts in run ${JSON.stringify(run)} matching the filters (give FILES, or run \`alpacare judge\` first)`);
-        rows.push(...rowsFromRecords(recs, `run ${run}`, policy, mode, seed, listUnparsed));
+        rows.push(...withDeviations(rowsFromRecords(recs, `run ${run}`, policy, mode, seed, listUnparsed), judgeDeviations(run)));
         exportGroups(recs, values, policy, mode, run);
       } else {
         for (const file of positionals) {
@@ -177,7 +198,8 @@ const command: Command = {
           const recs = read.filter((r) =>
             (!values.model || r.model === values.model) && (!values["test-set"] || r.testSet === values["test-set"]) &&
             (!values.reference || r.reference === values.reference) && (!values.judge || r.judge.model === values.judge));
-          rows.push(...rowsFromRecords(recs, relative(projectRoot, file) || file, policy, mode, seed, listUnparsed));
+          const recorded = readDeviations(file.replace(/\.jsonl$/, ".config.json")).adaptations.map(describeAdaptation);
+          rows.push(...withDeviations(rowsFromRecords(recs, relative(projectRoot, file) || file, policy, mode, seed, listUnparsed), new Map(recs.length ? [[recs[0]!.judge.model, recorded]] : [])));
           exportGroups(recs, values, policy, mode, values.run ?? "default");
         }
       }
@@ -227,6 +249,7 @@ const command: Command = {
           `flipRate ${f(r.flipRate, 3)}  tieRate ${f(r.tieRate, 3)}${r.discreteWinRate !== undefined ? `  discreteWinRate ${f(r.discreteWinRate)}%` : ""}  (policy ${r.policy}, parse ${r.parse})\n`,
       );
       if (r.referenceSubstitution) process.stdout.write(`  note: ${r.referenceSubstitution}\n`);
+      for (const d of r.deviations ?? []) process.stdout.write(`  deviation from the paper: ${d}\n`);
       for (const u of r.unparsedList ?? []) process.stdout.write(`    unparsed ${u.itemId} ${u.order}: ${JSON.stringify(u.raw)}\n`);
     }
     return 0;

@@ -4,7 +4,7 @@
  */
 import { classifyProviderError, LlmAuthError, LlmRequestError, LlmRetryableError } from "../errors.js";
 import { approxInputTokens, rawPromptText } from "../request.js";
-import type { ChatRequest, ChatResult, FinishReason, Provider } from "../types.js";
+import type { ChatRequest, ChatResult, FinishReason, Provider, ServedModel } from "../types.js";
 import { apiKeyFromEnv } from "./openai.js";
 
 /** Options for {@link createAnthropicProvider}. */
@@ -20,6 +20,8 @@ export interface AnthropicProviderOptions {
 }
 
 type AnthropicClient = import("@anthropic-ai/sdk").default;
+/** The SDK's own typed parameters: the compiler checks every body against Anthropic's contract. */
+type MessageParams = import("@anthropic-ai/sdk/resources/messages/messages").MessageCreateParamsNonStreaming;
 
 /** Map an Anthropic stop reason to ours. */
 export function anthropicFinishReason(r: string | null | undefined): FinishReason {
@@ -29,14 +31,18 @@ export function anthropicFinishReason(r: string | null | undefined): FinishReaso
   return "other";
 }
 
-/** Build the messages body for a request (exported for Message Batches, which send the same bodies). */
-export function anthropicBody(req: ChatRequest, defaultMaxTokens = 1024): Record<string, unknown> {
+/**
+ * Build the messages body for a request (exported for Message Batches, which send the same bodies), typed by the
+ * SDK's `MessageCreateParams` so a wrong field or type fails to compile. Parameters are already adapted to the model
+ * (params.ts: e.g. no `top_p` beside `temperature` for Claude 4.5+).
+ */
+export function anthropicBody(req: ChatRequest, defaultMaxTokens = 1024): MessageParams {
   if (req.jsonSchema) throw new LlmRequestError("anthropic: jsonSchema is not supported by this provider; ask for JSON in the prompt and parse the text");
   const system = req.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
-  const messages = req.rawPrompt
+  const messages: MessageParams["messages"] = req.rawPrompt
     ? [{ role: "user", content: rawPromptText(req) }]
-    : req.messages.filter((m) => m.role !== "system").map((m) => ({ role: m.role, content: m.content }));
-  const body: Record<string, unknown> = { model: req.model, max_tokens: req.maxTokens ?? defaultMaxTokens, messages };
+    : req.messages.filter((m): m is ChatRequest["messages"][number] & { role: "user" | "assistant" } => m.role !== "system").map((m) => ({ role: m.role, content: m.content }));
+  const body: MessageParams = { model: req.model, max_tokens: req.maxTokens ?? defaultMaxTokens, messages };
   if (system && !req.rawPrompt) body.system = system;
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.topP !== undefined) body.top_p = req.topP;
@@ -84,12 +90,27 @@ export function createAnthropicProvider(options: AnthropicProviderOptions = {}):
       const c = await client(baseURL);
       const t0 = Date.now();
       try {
-        const data = await c.messages.create(body as never, { signal, timeout, maxRetries: 0 });
+        const data = await c.messages.create(body, { signal, timeout, maxRetries: 0 });
         return parseAnthropicMessage(data, req, Date.now() - t0, where);
       } catch (e) {
         const err = classifyProviderError(e, envVar, where);
         // A rejected key: forget the client so a corrected environment variable is read on the next call.
         if (err instanceof LlmAuthError) clients.delete(baseURL ?? "");
+        throw err;
+      }
+    },
+    async listModels(baseURL) {
+      const url = baseURL ?? options.baseURL;
+      const where = `anthropic${url ? ` at ${url}` : ""}`;
+      const c = await client(url);
+      try {
+        const out: ServedModel[] = [];
+        // GET /v1/models: `{data: [{type: "model", id, display_name, created_at}], has_more, first_id, last_id}`.
+        for await (const m of c.models.list({ limit: 1000 } as never, { timeout, maxRetries: 2 })) out.push({ id: (m as { id: string }).id });
+        return out;
+      } catch (e) {
+        const err = classifyProviderError(e, envVar, where);
+        if (err instanceof LlmAuthError) clients.delete(url ?? "");
         throw err;
       }
     },

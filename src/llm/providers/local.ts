@@ -23,7 +23,7 @@ import { statSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { projectRoot } from "../../core/index.js";
-import { LlmAbortError, LlmRequestError } from "../errors.js";
+import { LlmAbortError, LlmContextError, LlmRequestError } from "../errors.js";
 import { rawPromptText } from "../request.js";
 import type { ChatRequest, ChatResult, FinishReason, Provider } from "../types.js";
 
@@ -213,10 +213,13 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
     const shared = `Each of the shared context's ${main.parallel} parallel sequence${main.parallel === 1 ? "" : "s"} holds ${main.contextSize} tokens`;
     if (need > ceiling) {
       const beyondTrain = options.contextSize !== undefined && options.contextSize > (m.trainContextSize || 2048);
-      throw new LlmRequestError(
+      // The engine lowers maxTokens to what fits (recorded as an adaptation) unless parameters are strict.
+      throw new LlmContextError(
         `local: ${what} (${FREE_TOKENS} kept free), more than the ${ceiling}-token context this model allows ` +
           `(${beyondTrain ? "set by --context-size / local.contextSize" : "its training context; a larger --context-size / local.contextSize goes beyond it at your own risk"}). ` +
           `${shared}. Not sent: node-llama-cpp would silently drop the start of the prompt. Shorten the prompt or lower maxTokens.`,
+        promptTokens,
+        ceiling - promptTokens - FREE_TOKENS,
       );
     }
     const size = Math.min(ceiling, roundUpPow2(need));

@@ -4,7 +4,8 @@
  */
 import { classifyProviderError, LlmAuthError, LlmRetryableError } from "../errors.js";
 import { approxInputTokens, rawPromptText } from "../request.js";
-import type { ChatRequest, ChatResult, FinishReason, Provider } from "../types.js";
+import { lookupModel } from "../registry.js";
+import type { ChatRequest, ChatResult, FinishReason, Provider, ServedModel } from "../types.js";
 
 /** Options for {@link createOpenAIProvider}. */
 export interface OpenAIProviderOptions {
@@ -41,13 +42,35 @@ export function apiKeyFromEnv(envVar: string | undefined, provider: string): str
   return v.trim();
 }
 
-/** Models that take `max_completion_tokens` instead of `max_tokens` on the OpenAI API (reasoning models). */
-function usesMaxCompletionTokens(model: string): boolean {
-  return /^(o\d|gpt-5)/.test(model);
+/**
+ * Which OpenAI endpoint a request goes to. A raw prompt (the Alpaca template) goes to the legacy completions
+ * endpoint only where that exists: an OpenAI-compatible server (vLLM, llama.cpp) or an OpenAI completion model
+ * (registry kind `completion`, e.g. gpt-3.5-turbo-instruct). On OpenAI's chat models it is sent as one user message
+ * through chat completions, which is what they accept; the batch API uses the same rule, so one cache key always
+ * means one request.
+ */
+export function openaiEndpointFor(req: ChatRequest): "chat" | "completions" {
+  if (!req.rawPrompt) return "chat";
+  if (req.provider !== "openai") return "completions";
+  return lookupModel("openai", req.model)?.entry.kind === "completion" ? "completions" : "chat";
 }
 
-/** Build the chat-completions body for a request (exported for the batch API, which sends the same bodies). */
-export function openaiChatBody(req: ChatRequest, name: "openai" | "openai-compatible" = "openai"): Record<string, unknown> {
+/** The body and path of a request on the OpenAI API (the same for a direct call and a batch line). */
+export function openaiRequest(req: ChatRequest): { url: "/v1/chat/completions" | "/v1/completions"; body: Record<string, unknown> } {
+  const name = req.provider === "openai-compatible" ? "openai-compatible" : "openai";
+  if (openaiEndpointFor(req) === "chat") {
+    const chatReq = req.rawPrompt ? { ...req, messages: [{ role: "user" as const, content: rawPromptText(req) }] } : req;
+    return { url: "/v1/chat/completions", body: openaiChatBody(chatReq, name) };
+  }
+  const body: Record<string, unknown> = { model: req.model, prompt: rawPromptText(req) };
+  const chat = openaiChatBody(req, name);
+  for (const k of ["temperature", "top_p", "max_tokens", "presence_penalty", "frequency_penalty", "stop", "seed"]) if (chat[k] !== undefined) body[k] = chat[k];
+  if (chat.max_completion_tokens !== undefined) body.max_tokens = chat.max_completion_tokens;
+  return { url: "/v1/completions", body };
+}
+
+/** Build the chat-completions body for a request (parameters already adapted to the model, see params.ts). */
+export function openaiChatBody(req: ChatRequest, _name: "openai" | "openai-compatible" = "openai"): Record<string, unknown> {
   const body: Record<string, unknown> = {
     model: req.model,
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -55,9 +78,10 @@ export function openaiChatBody(req: ChatRequest, name: "openai" | "openai-compat
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.topP !== undefined) body.top_p = req.topP;
   if (req.maxTokens !== undefined) {
-    if (name === "openai" && usesMaxCompletionTokens(req.model)) body.max_completion_tokens = req.maxTokens;
+    if (req.maxTokensField === "max_completion_tokens") body.max_completion_tokens = req.maxTokens;
     else body.max_tokens = req.maxTokens;
   }
+  if (req.reasoningEffort !== undefined) body.reasoning_effort = req.reasoningEffort;
   if (req.presencePenalty !== undefined) body.presence_penalty = req.presencePenalty;
   if (req.frequencyPenalty !== undefined) body.frequency_penalty = req.frequencyPenalty;
   if (req.stop?.length) body.stop = req.stop;
@@ -112,20 +136,33 @@ export function createOpenAIProvider(options: OpenAIProviderOptions = {}): Provi
       const c = await client(baseURL);
       const t0 = Date.now();
       try {
-        if (req.rawPrompt) {
-          const body: Record<string, unknown> = { model: req.model, prompt: rawPromptText(req) };
-          const chat = openaiChatBody(req, name);
-          for (const k of ["temperature", "top_p", "max_tokens", "presence_penalty", "frequency_penalty", "stop", "seed"]) if (chat[k] !== undefined) body[k] = chat[k];
-          if (chat.max_completion_tokens !== undefined) body.max_tokens = chat.max_completion_tokens;
-          const data = await c.completions.create(body as never, { signal, timeout, maxRetries: 0 });
-          return parseOpenAIChat(data, req, Date.now() - t0, where);
-        }
-        const data = await c.chat.completions.create(openaiChatBody(req, name) as never, { signal, timeout, maxRetries: 0 });
+        const { url, body } = openaiRequest(req);
+        const data = url === "/v1/completions"
+          ? await c.completions.create(body as never, { signal, timeout, maxRetries: 0 })
+          : await c.chat.completions.create(body as never, { signal, timeout, maxRetries: 0 });
         return parseOpenAIChat(data, req, Date.now() - t0, where);
       } catch (e) {
         const err = classifyProviderError(e, envVar, where);
         // A rejected key: forget the client so a corrected environment variable is read on the next call.
         if (err instanceof LlmAuthError) clients.delete(baseURL ?? "");
+        throw err;
+      }
+    },
+    async listModels(baseURL) {
+      const url = baseURL ?? options.baseURL;
+      const where = `${name}${url ? ` at ${url}` : ""}`;
+      const c = await client(url);
+      try {
+        const out: ServedModel[] = [];
+        // GET /v1/models; OpenAI's entries carry `shutdown_date` (YYYY-MM-DD or null) since 2026.
+        for await (const m of c.models.list({ timeout, maxRetries: 2 })) {
+          const sd = (m as { shutdown_date?: unknown }).shutdown_date;
+          out.push({ id: m.id, ...(typeof sd === "string" ? { shutdownDate: sd } : {}) });
+        }
+        return out;
+      } catch (e) {
+        const err = classifyProviderError(e, envVar, where);
+        if (err instanceof LlmAuthError) clients.delete(url ?? "");
         throw err;
       }
     },
