@@ -5,7 +5,7 @@
 //      when running as root; otherwise a message names the command to run (and set-up goes on).
 //   2. register the tslab kernel inside the project (.jupyter/, used via JUPYTER_PATH), not in the user's Jupyter.
 //   3. build the library (tsc -> dist/), skipped when the last clean build is newer than every file in src/.
-//   4. acquire the data (`alpacare data`: from the mirror ../shared/data or by download, SHA-1 verified).
+//   4. acquire the data (`alpacare data`: from a local mirror or by download, SHA-1 verified).
 //   (and, in a git work tree, the clean filter that keeps notebook outputs out of git: scripts/nbstrip.mjs)
 // ALPACARE_SKIP_SETUP=1 skips everything. The package depends on itself ("file:."), so npm may start this script
 // more than once and from odd places: it runs only in the project's own folder and never inside itself.
@@ -19,7 +19,7 @@ const started = Date.now();
 const say = (msg) => process.stdout.write(`setup: ${msg}\n`);
 const warn = (msg) => process.stderr.write(`setup: WARNING: ${msg}\n`);
 
-/** The Debian packages the workbench needs (TOOLCHAIN.md), plus the classic notebook UI and nltk for fixtures. */
+/** The Debian packages the workbench needs (docs/toolchain.md#system-packages), plus the classic notebook UI and nltk for fixtures. */
 const APT_PACKAGES = [
   "jupyter-nbconvert",
   "python3-nbclient",

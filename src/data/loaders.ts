@@ -12,13 +12,8 @@
  * aligns each record with its test item):
  * - iCliniq: the 1,000 patient texts are identical, in the same order, in all four reference files and in all
  *   mirrored model outputs. The gpt-* and text-davinci-003 reference files leave `instruction` empty; claude-2's
- *   file has only `prompt` = "Human: <fixed instruction>
-
-<patient text>
-
-Assistant:" (record 0 has a single
- *   "
-" before "Assistant:") and `response`; model outputs carry the fixed instruction. So the test set is the
+ *   file has only `prompt` = "Human: <fixed instruction>\n\n<patient text>\n\nAssistant:" (record 0 has a single
+ *   "\n" before "Assistant:") and `response`; model outputs carry the fixed instruction. So the test set is the
  *   fixed instruction + the patient text, ids "0".."999".
  * - MedInstruct-test: the four answer columns of MedInstruct-test.jsonl equal `reference_outputs/<ref>/medsi_output.jsonl`
  *   record for record. Output folders: `medsi/` for AlpaCare-13b(-llama-2) and alpaca-13b(-llama-2), `medinstruct/`
@@ -47,7 +42,7 @@ import {
 } from "./parse.js";
 import { loadSources, rawPath, type DataSource } from "./sources.js";
 
-/** The fixed iCliniq instruction (PAPER.md §6); the patient's text is the input. */
+/** The fixed iCliniq instruction (docs/method.md#8-inference-on-the-test-sets); the patient's text is the input. */
 export const ICLINIQ_INSTRUCTION = "If you are a doctor, please answer the medical questions based on the patient's description.";
 
 /** Mirror paths of the files the loaders read (relative to `data/raw/`). */
@@ -235,7 +230,7 @@ export interface ReferenceSet {
   outputs: ReferenceOutput[];
 }
 
-/** AlpacaEval result folder used for each reference on AlpacaFarm (PAPER.md §6). */
+/** AlpacaEval result folder used for each reference on AlpacaFarm (docs/method.md#9-dual-sided-judging). */
 export const ALPACA_EVAL_REFERENCE_FOLDERS: Readonly<Record<ReferenceName, string>> = {
   "text-davinci-003": "text_davinci_003",
   "gpt-3.5-turbo": "gpt-3.5-turbo-0301",

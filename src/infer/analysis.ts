@@ -4,7 +4,7 @@
  *
  * Definitions (heuristics, stated so a number can be traced to its rule):
  * - words: whitespace-separated pieces. tokens: `approxTokens` = ceil(UTF-8 characters / 4), the usual rule of thumb
- *   for LLaMA/GPT BPE on English (no tokenizer of the 15 models is available offline; ratios between models hold).
+ *   for LLaMA/GPT BPE on English (no tokenizer of the 14 published models is available offline; ratios between models hold).
  * - empty: nothing but whitespace.
  * - endsMidSentence: the trimmed text ends in neither sentence punctuation (. ! ? : ; … closing quotes/brackets,
  *   `*`, a code fence) nor a short list item / table row / heading line (those legitimately end without a period).
