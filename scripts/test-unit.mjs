@@ -36,6 +36,11 @@ export const SLOW = {
   "test/cli/score.test.ts": "runs `alpacare score` in child processes",
   "test/judge/today.test.ts": "runs `alpacare judge` / `score` against today's models in child processes",
   "test/contract/requests.test.ts": "runs CLI commands in child processes against the fake provider servers",
+  "test/llm/models-cli.test.ts": "runs `alpacare models` in child processes against the fake provider server",
+  "test/platform/browser.test.ts": "drives `npm run lab` (Jupyter) in headless Chromium",
+  "test/cli/issue12.test.ts": "runs CLI commands on damaged run stores in child processes",
+  "test/judge/store-integrity.test.ts": "runs two `alpacare judge` processes on one run, and one as another user",
+  "test/platform/figure-display.test.ts": "draws figures in real Chromium pages",
 };
 
 const files = readdirSync(join(root, "test"), { withFileTypes: true })
