@@ -90,6 +90,7 @@ const command: Command = {
           `${s.skippedEmptyPrompt} skipped (instruction "NA"), ${s.inputsDroppedByNaRule} inputs dropped by the "NA" substring rule; calls ${s.calls}, cache hits ${s.cacheHits}, $${s.usd.toFixed(4)}\n`,
       );
       if (s.estimate) process.stdout.write(`dry run: ${s.estimate.calls} calls to send (${s.estimate.cached} cached), ~${s.estimate.inputTokens} input + ${s.estimate.outputTokens} output tokens, ~$${s.estimate.usd.toFixed(2)}\n`);
+      for (const w of s.estimate?.warnings ?? []) process.stdout.write(`warning: ${w}\n`);
       for (const line of recordRunDeviations(engine, choice, join(runDir(flags.run), "responses.config.json"), flags.dryRun)) process.stdout.write(`${line}\n`);
       for (const e of s.errors) process.stderr.write(`  failed: ${e}\n`);
       if (s.stopped) process.stderr.write(`stopped early (${s.stopped}): rerun the same command to answer the rest; answers so far are kept\n`);

@@ -135,6 +135,7 @@ const command: Command = {
         const e = summary.estimate;
         out.write(`dry run: ${summary.kept} kept so far; ~${e.requests} more requests at up to ${e.newTasksPerRequest} new tasks each\n`);
         out.write(`  calls ${e.cost.calls} (cached ${e.cost.cached}), ~${e.cost.inputTokens} input + ${e.cost.outputTokens} output tokens, ~$${e.cost.usd.toFixed(2)}${e.cost.unpricedModels.length ? ` (no price for ${e.cost.unpricedModels.join(", ")})` : ""}\n`);
+        for (const w of e.cost.warnings ?? []) out.write(`  warning: ${w}\n`);
         const alt = resolveTaskPromptParams({ ...params, listCount: params.listCount === "includes-seeds" ? "new-tasks" : "includes-seeds" });
         const altPer = alt.listCount === "includes-seeds" ? alt.tasksPerRequest - alt.seedsPerPrompt : alt.tasksPerRequest;
         out.write(`  (the other reading, ${alt.listCount}: ~${Math.ceil(Math.max(0, target - summary.kept) / altPer)} requests at ${altPer} each)\n`);

@@ -167,6 +167,7 @@ const command: Command = {
           const plan = planInferRun(options);
           const e = engine.estimate(plan.requests);
           process.stdout.write(`${modelName} ${testSet}: ${plan.items.length} items, ${plan.resumed} already stored, ${plan.todo.length} to generate (${e.calls} calls not cached, ~${e.inputTokens} input tokens, <= ${e.outputTokens} output tokens, $${e.usd.toFixed(2)})\n`);
+          for (const w of e.warnings ?? []) process.stdout.write(`  warning: ${w}\n`);
           continue;
         }
         const s = await inferRun(options);
