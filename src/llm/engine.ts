@@ -333,7 +333,9 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (options.preflight === false || sent.provider === "local") return;
     const check = await checkModel(sent);
     if (check.served === false) throw unavailableError(check);
-    if (check.note && (check.served || sent.provider !== "openai-compatible")) warn(check.note);
+    // A shutdown warning always; "could not list" only for the provider's own endpoint (a self-hosted or test server
+    // without a models list is normal, and its first call says what is wrong).
+    if (check.note && (check.served || check.endpoint === undefined)) warn(check.note);
   }
 
   interface CallContext {
