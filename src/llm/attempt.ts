@@ -8,7 +8,7 @@
 import { WriteError } from "../core/index.js";
 import type { BudgetTracker } from "./budget.js";
 import type { LlmCache } from "./cache.js";
-import type { EngineStats } from "./engine.js";
+import type { EngineStats } from "./engine-types.js";
 import { isFatal, LlmAbortError, LlmBudgetError, LlmRetryableError } from "./errors.js";
 import type { CallEstimate } from "./estimate.js";
 import { backoffMs, sleep, type Semaphore, type TokenBucket } from "./limits.js";
