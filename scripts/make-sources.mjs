@@ -8,7 +8,7 @@
  * files listed below (self-instruct, ChatDoctor, MedQuAD, the offline GGUF model, the paper's figure values), whose
  * SHA-1 and size are computed from the mirror copy.
  *
- * Usage: node scripts/make-sources.mjs [MIRROR_DIR]   (default: ALPACARE_DATA_MIRROR, else ../shared/data)
+ * Usage: node scripts/make-sources.mjs [MIRROR_DIR]   (default: ALPACARE_DATA_MIRROR, else shared/data beside the project folder)
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
@@ -109,7 +109,7 @@ sources.sort((a, b) => a.mirrorPath.localeCompare(b.mirrorPath));
 
 const out = {
   description:
-    "Every upstream file the AlpaCare workbench uses. `alpacare data` copies each from the mirror (ALPACARE_DATA_MIRROR, default ../shared/data) or downloads it from `url`, into data/raw/<mirrorPath>, and verifies its git blob SHA-1 (sha1(\"blob <size>\\0\" + bytes)). Optional files are not mirrored; `alpacare data --optional` downloads them. Regenerate with `node scripts/make-sources.mjs`.",
+    "Every upstream file the AlpaCare workbench uses. `alpacare data` copies each from the mirror (ALPACARE_DATA_MIRROR, default: shared/data beside the project folder) or downloads it from `url`, into data/raw/<mirrorPath>, and verifies its git blob SHA-1 (sha1(\"blob <size>\\0\" + bytes)). Optional files are not mirrored; `alpacare data --optional` downloads them. Regenerate with `node scripts/make-sources.mjs`.",
   sources,
 };
 const dest = join(root, "data", "sources.json");

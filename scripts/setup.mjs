@@ -5,7 +5,8 @@
 //      when running as root; otherwise a message names the command to run (and set-up goes on).
 //   2. register the tslab kernel inside the project (.jupyter/, used via JUPYTER_PATH), not in the user's Jupyter.
 //   3. build the library (tsc -> dist/), skipped when the last clean build is newer than every file in src/.
-//   4. acquire the data (`alpacare data`: from the mirror ../shared/data or by download, SHA-1 verified).
+//   4. acquire the data (`alpacare data`: from a local mirror or by download, SHA-1 verified).
+//   (and, in a git work tree, the clean filter that keeps notebook outputs out of git: scripts/nbstrip.mjs)
 // ALPACARE_SKIP_SETUP=1 skips everything. The package depends on itself ("file:."), so npm may start this script
 // more than once and from odd places: it runs only in the project's own folder and never inside itself.
 import { spawnSync } from "node:child_process";
@@ -18,7 +19,7 @@ const started = Date.now();
 const say = (msg) => process.stdout.write(`setup: ${msg}\n`);
 const warn = (msg) => process.stderr.write(`setup: WARNING: ${msg}\n`);
 
-/** The Debian packages the workbench needs (TOOLCHAIN.md), plus the classic notebook UI and nltk for fixtures. */
+/** The Debian packages the workbench needs (docs/toolchain.md#system-packages), plus the classic notebook UI and nltk for fixtures. */
 const APT_PACKAGES = [
   "jupyter-nbconvert",
   "python3-nbclient",
@@ -188,6 +189,21 @@ async function model() {
   }
 }
 
+/**
+ * Register the git filter named in .gitattributes (scripts/nbstrip.mjs): notebooks go into git without outputs.
+ * Only in the project's own git work tree (a tarball or a parent repository is left alone).
+ */
+function gitFilter() {
+  const top = run("git", ["rev-parse", "--show-toplevel"], { capture: true });
+  if (top.status !== 0 || resolve(top.stdout.trim()) !== root) return say("git filter: not a git work tree, skipped");
+  const command = "node scripts/nbstrip.mjs";
+  const current = run("git", ["config", "--local", "--get", "filter.alpacare-nbstrip.clean"], { capture: true });
+  if (current.status === 0 && current.stdout.trim() === command) return say("git filter: notebooks are committed without outputs");
+  const set = run("git", ["config", "--local", "filter.alpacare-nbstrip.clean", command], { capture: true });
+  if (set.status !== 0) return warn(`could not register the notebook output filter: ${set.stderr.trim()} (run: git config filter.alpacare-nbstrip.clean "${command}")`);
+  say("git filter: registered (notebooks/*.ipynb are committed without outputs)");
+}
+
 const skip = shouldRun();
 if (skip !== undefined) {
   if (process.env.ALPACARE_SETUP_RUNNING !== "1") say(`skipped (${skip})`);
@@ -196,6 +212,7 @@ if (skip !== undefined) {
 process.env.ALPACARE_SETUP_RUNNING = "1";
 try {
   systemPackages();
+  gitFilter();
   kernel();
   build();
   data();

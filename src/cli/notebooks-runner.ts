@@ -10,7 +10,8 @@
  * (`metadata.alpacare.status`: ok / error / abort); the first `error` cell is the failure and its stderr the message.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { projectRoot } from "../core/paths.js";
@@ -24,6 +25,11 @@ export function projectJupyterPath(): string {
 /** The Jupyter executable: `ALPACARE_JUPYTER`, else Debian's `/usr/bin/jupyter` (a pyenv `python3` may lack Jupyter). */
 export function jupyterBinary(): string {
   return process.env.ALPACARE_JUPYTER ?? "/usr/bin/jupyter";
+}
+
+/** The Python that runs Jupyter: `ALPACARE_PYTHON`, else the `python3` beside {@link jupyterBinary}. */
+export function jupyterPython(): string {
+  return process.env.ALPACARE_PYTHON ?? join(dirname(jupyterBinary()), "python3");
 }
 
 /** Options for {@link runNotebooks} / {@link runNotebook}. */
@@ -188,6 +194,13 @@ export async function runNotebook(file: string, options: NotebookRunOptions = {}
     const scrubbed = scrubSecrets(readFileSync(executedPath, "utf8"), env);
     writeFileSync(executedPath, scrubbed);
     const failure = findFirstFailure(JSON.parse(scrubbed) as NotebookJson, notebook);
+    // The project made this copy: sign it (Jupyter's notebook trust, this user's key) so its interactive figures
+    // run when opened in Jupyter. Untrusted viewers still show each figure's static picture.
+    // (`jupyter trust` is nbformat's signing app; Debian ships it without the `jupyter-trust` entry point.)
+    const trust = await spawnCollect(jupyterPython(), ["-m", "nbformat.sign", executedPath], env);
+    if (trust.code !== 0) log(`${notebook}: warning: could not sign the executed copy (nbformat.sign): ${tail(trust.stderr, 3)}`);
+    // Figures in the HTML render load plotly.min.js from beside it when the page has no Plotly.
+    copyPlotlyBeside(outDir);
     let html: string | undefined;
     if (options.html ?? true) {
       const render = await spawnCollect(
@@ -212,6 +225,13 @@ export async function runNotebook(file: string, options: NotebookRunOptions = {}
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Copy the Plotly bundle into `dir` (once; again when the installed bundle changed size). */
+function copyPlotlyBeside(dir: string): void {
+  const src = createRequire(import.meta.url).resolve("plotly.js-dist-min");
+  const dest = join(dir, "plotly.min.js");
+  if (!existsSync(dest) || statSync(dest).size !== statSync(src).size) copyFileSync(src, dest);
 }
 
 /** Minimal shape of a saved notebook as far as the runner cares. */
@@ -327,6 +347,9 @@ def _alpacare_mark(cell=None, cell_index=None, execute_reply=None, **kwargs):
         "ename": content.get("ename"),
         "evalue": content.get("evalue"),
     }
+    # tslab sends no execute_input message, where nbclient takes the count from: the reply carries it.
+    if content.get("execution_count") is not None:
+        cell.execution_count = content.get("execution_count")
 
 c.ExecutePreprocessor.on_cell_executed = _alpacare_mark
 `;

@@ -44,8 +44,8 @@ export function modelsDir(): string {
 }
 
 /**
- * The local mirror of upstream data: `ALPACARE_DATA_MIRROR`, else `../shared/data` beside the project when it
- * exists, else undefined (then files are downloaded).
+ * The local mirror of upstream data: `ALPACARE_DATA_MIRROR`, else a `shared/data` folder beside the project folder
+ * when it exists (a machine keeping one copy of the data for several clones), else undefined (then files are downloaded).
  */
 export function mirrorDir(): string | undefined {
   const env = process.env.ALPACARE_DATA_MIRROR;

@@ -16,10 +16,15 @@ export interface ProgressOptions {
   intervalMs?: number;
   /** Silence all output (tests, `--quiet`). */
   silent?: boolean;
-  /** Called on every redraw with the current state (e.g. a notebook display). */
+  /** Called on every (throttled) redraw with the current state. */
   onUpdate?: (state: ProgressState) => void;
   /** Extra text appended to each drawn line (e.g. the LLM engine's pace against a provider's rate limits). */
   suffix?: () => string | undefined;
+  /**
+   * Called unthrottled with the current state: once at the start (a live display shows "0/N" at once), on every
+   * tick or count, and at the end. For live displays that advance per item and throttle their own redraws.
+   */
+  onChange?: (state: ProgressState) => void;
 }
 
 /** A snapshot of a progress counter. */
@@ -83,18 +88,32 @@ export function progress(options: ProgressOptions): Progress {
     }
   };
 
+  const changed = () => {
+    if (!options.onChange) return;
+    try {
+      options.onChange(state());
+    } catch {
+      // a broken display must not stop the work it reports on
+    }
+  };
+  // The first state goes out once the caller's set-up code has run (it may still be defining what its callback uses).
+  queueMicrotask(changed);
+
   return {
     tick(n = 1, extra) {
       done += n;
       if (extra) for (const [k, v] of Object.entries(extra)) counters[k] = (counters[k] ?? 0) + v;
+      changed();
       maybeDraw();
     },
     count(name, n = 1) {
       counters[name] = (counters[name] ?? 0) + n;
+      changed();
       maybeDraw();
     },
     state,
     done(message) {
+      changed();
       draw(true);
       if (message && !options.silent) stream.write(message + "\n");
     },

@@ -20,7 +20,7 @@ import { loadSources, rawPath, type DataSource } from "./sources.js";
 export interface AcquireOptions {
   /** Only files whose `mirrorPath` matches: a glob (`*` within a folder, `**` across folders) or, without `*`, a substring. */
   only?: string;
-  /** Mirror directory to copy from. Default `mirrorDir()` (`ALPACARE_DATA_MIRROR`, else `../shared/data` when it exists); `null` disables it. */
+  /** Mirror directory to copy from. Default `mirrorDir()` (`ALPACARE_DATA_MIRROR`, else a `shared/data` folder beside the project when it exists); `null` disables it. */
   mirror?: string | null;
   /** Also download the optional files (not mirrored, large, e.g. MedInstruct-52k). Default false: they are skipped with a note. */
   optional?: boolean;

@@ -4,7 +4,7 @@
  */
 import type { TestSetName } from "./models.js";
 
-/** The fixed iCliniq instruction (PAPER.md §6); the patient's text is the input. */
+/** The fixed iCliniq instruction (docs/method.md#8-inference-on-the-test-sets); the patient's text is the input. */
 export const ICLINIQ_INSTRUCTION = "If you are a doctor, please answer the medical questions based on the patient's description.";
 
 /** Mirror paths of the files the loaders read (relative to `data/raw/`). */

@@ -33,7 +33,7 @@ export interface ReferenceSet {
   outputs: ReferenceOutput[];
 }
 
-/** AlpacaEval result folder used for each reference on AlpacaFarm (PAPER.md §6). */
+/** AlpacaEval result folder used for each reference on AlpacaFarm (docs/method.md#9-dual-sided-judging). */
 export const ALPACA_EVAL_REFERENCE_FOLDERS: Readonly<Record<ReferenceName, string>> = {
   "text-davinci-003": "text_davinci_003",
   "gpt-3.5-turbo": "gpt-3.5-turbo-0301",

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { figuresDir } from "../core/paths.js";
 import { withBrowser, plotlyPage } from "./browser.js";
 import { escapeHtml, scriptJson } from "./html.js";
+import { figureTitle, responsiveLayout } from "./show.js";
 import { plotlyBundlePath, plotlyBundleSource, plotlyVersion, withWorkbenchLayout, type PlotlyFigure } from "./plotly.js";
 
 /** Where a figure came from: free text, or key/value pairs (data files, run, model, judge, date...). */
@@ -45,6 +46,8 @@ export interface FigureExportOptions {
   inlineBundle?: boolean;
   /** Apply the workbench's default look (font, white background, colours) under each figure's layout. Default true. */
   workbenchStyle?: boolean;
+  /** Called with (figures written, figures in the batch) as the batch goes: 0 at the start, then per figure. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** What {@link exportFigures} wrote for one figure (absolute paths). */
@@ -69,6 +72,8 @@ export interface FigureSidecar {
   scale: number;
   plotly: string;
   exportedAt: string;
+  /** Position in its export batch: the gallery lists a notebook's figures in the order the notebook made them. */
+  order?: number;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -101,6 +106,14 @@ export async function exportFigures(items: FigureItem[], options: FigureExportOp
   }));
   const results: ExportedFigure[] = styled.map((i) => ({ name: i.name, json: join(dir, `${i.name}.json`) }));
 
+  const report = (done: number) => {
+    try {
+      options.onProgress?.(done, styled.length);
+    } catch {
+      // a broken display never stops an export
+    }
+  };
+  report(0);
   const images = formats.filter((f): f is "png" | "svg" => f === "png" || f === "svg");
   if (images.length && styled.length) {
     await withBrowser(async (browser) => {
@@ -122,6 +135,7 @@ export async function exportFigures(items: FigureItem[], options: FigureExportOp
           writeFileSync(path, decodeDataUrl(url));
           results[k]![format] = path;
         }
+        report(k + 1);
       }
     });
   }
@@ -133,6 +147,7 @@ export async function exportFigures(items: FigureItem[], options: FigureExportOp
       const path = join(dir, `${item.name}.html`);
       writeFileSync(path, figureStandaloneHtml(item, { inlineBundle: options.inlineBundle ?? false }));
       results[k]!.html = path;
+      if (!images.length) report(k + 1);
     }
   }
 
@@ -150,6 +165,7 @@ export async function exportFigures(items: FigureItem[], options: FigureExportOp
       scale,
       plotly: plotlyVersion(),
       exportedAt,
+      order: k,
     };
     writeFileSync(results[k]!.json, JSON.stringify(sidecar, null, 2) + "\n");
   }
@@ -174,9 +190,8 @@ function ensureBundleBeside(dir: string): void {
 
 /** An interactive page for one figure, with caption and provenance below it. */
 export function figureStandaloneHtml(item: FigureItem, options: { inlineBundle?: boolean } = {}): string {
-  const title = escapeHtml(String(item.figure.layout?.title && typeof item.figure.layout.title === "object"
-    ? ((item.figure.layout.title as { text?: string }).text ?? item.name)
-    : (item.figure.layout?.title ?? item.name)));
+  // Plotly titles carry rich-text tags (`<b>`): the tab title shows the plain words.
+  const title = escapeHtml(figureTitle(item.figure) === "figure" ? item.name : figureTitle(item.figure));
   const script = options.inlineBundle
     ? `<script>${plotlyBundleSource().replace(/<\/script/gi, "<\\/script")}</script>`
     : `<script src="plotly.min.js"></script>`;
@@ -184,12 +199,13 @@ export function figureStandaloneHtml(item: FigureItem, options: { inlineBundle?:
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${escapeHtml(item.name)}: ${title.replace(/<[^>]*>/g, "")}</title>
+<title>${escapeHtml(item.name)}: ${title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${script}
 <style>
 body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; margin: 1.5rem auto; max-width: 1200px; color: #222; }
 #figure { width: 100%; height: ${item.height ?? 560}px; }
+.table-scroll { overflow-x: auto; }
 .caption { margin: 0.8rem 0; line-height: 1.4; }
 .provenance { font-size: 0.85rem; color: #555; }
 .provenance code { background: #f4f4f4; padding: 0 0.2rem; }
@@ -200,7 +216,8 @@ body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; margin: 1.5
 ${item.caption ? `<p class="caption">${escapeHtml(item.caption)}</p>` : ""}
 ${figureProvenanceHtml(item.provenance)}
 <script>
-Plotly.newPlot("figure", ${scriptJson(item.figure.data)}, ${scriptJson(item.figure.layout ?? {})}, Object.assign({ responsive: true }, ${scriptJson(item.figure.config ?? {})}));
+// The page is responsive (no fixed width: the chart fills the window); PNG/SVG keep the fixed export size.
+Plotly.newPlot("figure", ${scriptJson(item.figure.data)}, ${scriptJson(responsiveLayout(item.figure.layout, item.height ?? 560))}, Object.assign({ responsive: true }, ${scriptJson(item.figure.config ?? {})}));
 </script>
 </body>
 </html>

@@ -67,8 +67,18 @@ export function galleryEntries(options: FigureIndexOptions = {}): GalleryEntry[]
   }
   // Notebook groups in number order, then named groups (sidecar `group`), "Other figures" last.
   const rank = (g: string) => (/^\d/.test(g) ? 0 : g === "Other figures" ? 2 : 1);
+  // Within a group, the order the notebook made them (export time, then position in the batch); by name when a
+  // sidecar is missing or predates `order`.
+  const made = (a: GalleryEntry, b: GalleryEntry) =>
+    a.sidecar?.order !== undefined && b.sidecar?.order !== undefined && a.sidecar.exportedAt && b.sidecar.exportedAt
+      ? a.sidecar.exportedAt.localeCompare(b.sidecar.exportedAt) || a.sidecar.order - b.sidecar.order
+      : 0;
   return entries.sort(
-    (a, b) => rank(a.group) - rank(b.group) || a.group.localeCompare(b.group, "en", { numeric: true }) || a.name.localeCompare(b.name, "en", { numeric: true }),
+    (a, b) =>
+      rank(a.group) - rank(b.group) ||
+      a.group.localeCompare(b.group, "en", { numeric: true }) ||
+      made(a, b) ||
+      a.name.localeCompare(b.name, "en", { numeric: true }),
   );
 }
 

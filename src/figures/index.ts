@@ -4,6 +4,8 @@ export * from "./plotly.js";
 export * from "./browser.js";
 export * from "./export.js";
 export * from "./show.js";
+export * from "./snapshot.js";
+export * from "./display.js";
 export * from "./gallery.js";
 export * from "./png.js";
 export * from "./paper-spec.js";

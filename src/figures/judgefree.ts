@@ -469,7 +469,7 @@ export function buildLengthVsWinRateFigure(results: readonly MeasureVsWinRate[],
         y: res.y,
         text: res.models.map(modelLabel),
         marker: { color: style.color, size: 9, line: { color: style.dark, width: 1 } },
-        hovertemplate: `%{text}<br>x %{x:.2f}, win rate %{y}%<extra>${style.label}</extra>`,
+        hovertemplate: `%{text}<br>x %{x:.2f}, win rate %{y:.1f}%<extra>${style.label}</extra>`,
       });
       if (Number.isFinite(res.fit.slope) && res.x.length >= 2) {
         const lo = Math.min(...res.x);
@@ -532,7 +532,8 @@ export function buildRougeHeatmap(rows: readonly RougeToReferenceRow[]): PaperPl
         zmin: 0,
         hoverongaps: true,
         colorbar: { title: { text: "Rouge-L F" } },
-        hovertemplate: "%{y}<br>%{x}<br>mean Rouge-L %{z:.3f}<extra></extra>",
+        // The hover repeats the cell text: a missing cell reads "missing"/"n/a" as in the table, never NaN.
+        hovertemplate: "%{y}<br>%{x}<br>mean Rouge-L %{text}<extra></extra>",
       },
     ],
     layout: judgeFreeLayout(
@@ -572,7 +573,7 @@ export function buildRankAgreementFigure(results: readonly MeasureVsWinRate[]): 
         zmin: -1,
         zmax: 1,
         colorbar: { title: { text: "τb" } },
-        hovertemplate: "%{y} vs win rate<br>%{x}<br>tau-b %{z}<extra></extra>",
+        hovertemplate: "%{y} vs win rate<br>%{x}<br>tau-b %{text}<extra></extra>",
       },
     ],
     layout: judgeFreeLayout(

@@ -1,17 +1,18 @@
 /**
- * Inline figures for notebooks: `tslab.display.html(showFigure(fig))`. The Plotly bundle (~4.8 MB) goes into the
- * notebook once: the first `showFigure` call of a kernel session includes it (or call `plotlyBundleHtml()` in an
- * early cell yourself); later figures are a light `<div>` plus a few lines of script. Works in Jupyter and in
- * nbconvert's HTML render, offline.
+ * Inline figures for notebooks. `await displayFigure(fig)` (see `display.ts`) shows a figure as a rich display with two
+ * representations: the interactive Plotly chart (HTML) and a static PNG of it, so a viewer that runs no JavaScript
+ * (an untrusted notebook, GitHub, nbviewer) still shows the picture. `showFigure(fig)` is the HTML part alone.
+ *
+ * The HTML never depends on an earlier cell: it draws with `window.Plotly` when the page has it, and otherwise loads
+ * the bundle itself, once per page, from the Jupyter server (`<base>/static/plotly.min.js`, served by `npm run lab`)
+ * or from `plotly.min.js` beside an HTML file (nbconvert renders, the gallery). Until Plotly draws, and if it never
+ * can, the static picture stays in place with a one-line note.
  */
-import { scriptJson } from "./html.js";
+import { escapeHtml, scriptJson } from "./html.js";
 import { plotlyBundleSource, withWorkbenchLayout, type PlotlyFigure } from "./plotly.js";
 
-let bundleIncluded = false;
-
-/** A `<script>` with the whole Plotly bundle; display it once per notebook before the figures. */
+/** A `<script>` with the whole Plotly bundle (~4.8 MB): for a self-contained HTML page; figures do not need it. */
 export function plotlyBundleHtml(): string {
-  bundleIncluded = true;
   return `<script type="text/javascript">${plotlyBundleSource().replace(/<\/script/gi, "<\\/script")}</script>`;
 }
 
@@ -19,44 +20,104 @@ export function plotlyBundleHtml(): string {
 export interface ShowFigureOptions {
   /** Height in pixels of the inline plot. Default: the layout's height, else 460. */
   height?: number;
-  /**
-   * Include the Plotly bundle in this output: `"auto"` (default) includes it on the first call of the kernel session
-   * only; `true` always; `false` never (you displayed `plotlyBundleHtml()` yourself).
-   */
-  includeBundle?: boolean | "auto";
+  /** Inline the Plotly bundle in this output (4.8 MB). Default false: the output loads Plotly itself when missing. */
+  includeBundle?: boolean;
   /** Apply the workbench's default look under the figure's layout. Default true. */
   workbenchStyle?: boolean;
+  /** A static picture shown until (and unless) the interactive chart draws: base64 PNG, or SVG text. */
+  image?: { png?: string; svg?: string };
+  /** A short caption under the figure (plain text). */
+  caption?: string;
 }
 
 let counter = 0;
 
-/** HTML showing `figure` as an interactive Plotly chart, for `tslab.display.html(...)`. */
+/**
+ * The layout for an inline, responsive chart: no fixed width (the chart fills its output area and follows window
+ * resizes), the figure's height kept. Exports keep the fixed paper-ready size; this is only for screens.
+ */
+export function responsiveLayout(layout: Record<string, unknown> = {}, height?: number): Record<string, unknown> {
+  const { width: _width, ...rest } = layout;
+  return { ...rest, autosize: true, ...(height !== undefined ? { height } : {}) };
+}
+
+/** HTML showing `figure` as an interactive, responsive Plotly chart (for `tslab.display.html(...)`). */
 export function showFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}): string {
   const fig = options.workbenchStyle === false ? figure : withWorkbenchLayout(figure);
-  const include = options.includeBundle ?? "auto";
-  const bundle = include === true || (include === "auto" && !bundleIncluded) ? plotlyBundleHtml() : "";
-  const id = `alpacare-plot-${Date.now().toString(36)}-${(counter++).toString(36)}`;
   const height = options.height ?? (typeof fig.layout?.height === "number" ? fig.layout.height : 460);
-  // The figure waits for Plotly (a page may run this before the bundle's script has been evaluated) and says so
-  // plainly if the bundle never arrives instead of leaving an empty box.
-  return `${bundle}<div id="${id}" style="width:100%;min-height:${height}px"></div>
+  const id = `alpacare-plot-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+  const title = figureTitle(fig);
+  const picture = options.image?.png
+    ? `<img class="alpacare-static" alt="${escapeHtml(title)}" src="data:image/png;base64,${options.image.png}" style="max-width:100%;height:auto;display:block">`
+    : options.image?.svg
+      ? `<img class="alpacare-static" alt="${escapeHtml(title)}" src="data:image/svg+xml;base64,${Buffer.from(options.image.svg, "utf8").toString("base64")}" style="max-width:100%;height:auto;display:block">`
+      : "";
+  const caption = options.caption ? `<p style="font-size:12px;color:#555;margin:4px 0 0">${escapeHtml(options.caption)}</p>` : "";
+  const payload = scriptJson({
+    data: fig.data,
+    layout: responsiveLayout(fig.layout, height),
+    config: { responsive: true, ...(fig.config ?? {}) },
+  });
+  return `${options.includeBundle ? plotlyBundleHtml() : ""}<div class="alpacare-figure" style="width:100%;max-width:100%;overflow:hidden">
+<div id="${id}" class="alpacare-plot" style="width:100%;min-height:${picture ? 0 : height}px">${picture}</div>${caption}
+</div>
 <script type="text/javascript">
 (function () {
-  var fig = ${scriptJson({ data: fig.data, layout: fig.layout ?? {}, config: fig.config ?? {} })};
-  var tries = 0;
+  var fig = ${payload};
+  var id = ${JSON.stringify(id)};
   function draw() {
-    var el = document.getElementById(${JSON.stringify(id)});
+    var el = document.getElementById(id);
     if (!el) return;
-    if (window.Plotly) { window.Plotly.newPlot(el, fig.data, fig.layout, Object.assign({ responsive: true }, fig.config)); return; }
-    if (++tries < 100) { setTimeout(draw, 100); return; }
-    el.textContent = "Plotly is not loaded: display plotlyBundleHtml() in an earlier cell, or call showFigure(fig, { includeBundle: true }).";
+    el.innerHTML = "";
+    el.style.height = fig.layout.height + "px";
+    window.Plotly.newPlot(el, fig.data, fig.layout, fig.config);
   }
-  draw();
+  function unavailable() {
+    var el = document.getElementById(id);
+    if (!el) return;
+    var note = document.createElement("div");
+    note.style.cssText = "font-size:12px;color:#a00";
+    note.textContent = "Interactive view unavailable (Plotly could not be loaded)" + (el.querySelector("img") ? "; showing the static picture." : ": run \`npm run lab\`, or open the exported figures/ HTML.");
+    el.appendChild(note);
+  }
+  if (window.Plotly) { draw(); return; }
+  // Load the bundle once per page; every figure waits on the same promise.
+  if (!window.__alpacarePlotly) {
+    window.__alpacarePlotly = new Promise(function (resolve, reject) {
+      var urls = [];
+      var base = document.body ? document.body.getAttribute("data-base-url") : null;
+      if (base === null) { try { base = JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl; } catch (e) { base = null; } }
+      if (base) urls.push(base.replace(/\\/?$/, "/") + "static/plotly.min.js");
+      urls.push("plotly.min.js");
+      function next(i) {
+        if (window.Plotly) { resolve(); return; }
+        if (i >= urls.length) { reject(new Error("no Plotly")); return; }
+        var s = document.createElement("script");
+        s.src = urls[i];
+        s.onload = function () { if (window.Plotly) resolve(); else next(i + 1); };
+        s.onerror = function () { s.remove(); next(i + 1); };
+        document.head.appendChild(s);
+      }
+      next(0);
+    });
+  }
+  window.__alpacarePlotly.then(draw, function () { window.__alpacarePlotly = undefined; unavailable(); });
 })();
 </script>`;
 }
 
-/** Forget that the bundle was included (e.g. after clearing all outputs), so the next `showFigure` includes it again. */
-export function resetPlotlyBundle(): void {
-  bundleIncluded = false;
+/** The figure's title as plain text (tags such as `<b>` removed), or "figure". */
+export function figureTitle(figure: PlotlyFigure): string {
+  const t = figure.layout?.title;
+  const text = typeof t === "object" && t !== null ? (t as { text?: unknown }).text : t;
+  return typeof text === "string" && text.trim() ? stripTags(text) : "figure";
+}
+
+/** Plotly's rich-text title markup (`<b>`, `<br>`, `<sup>`...) as plain text. */
+export function stripTags(s: string): string {
+  return s
+    .replace(/<br\s*\/?>/gi, " ")
+    .replace(/<[^>]*>/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
 }

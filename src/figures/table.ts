@@ -38,7 +38,7 @@ export function tableHtml(table: TableLike, options: TableHtmlOptions = {}): str
       return `<td style="text-align:right">${s}</td>`;
     }
     if (Array.isArray(v)) return `<td>${escapeHtml(v.join(", "))}</td>`;
-    return `<td style="text-align:left">${escapeHtml(v === undefined || v === null ? "" : String(v))}</td>`;
+    return `<td style="text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:6em">${escapeHtml(v === undefined || v === null ? "" : String(v))}</td>`;
   };
   const head = columns.map((c) => `<th style="text-align:left">${escapeHtml(c)}</th>`).join("");
   const body = rows
@@ -47,5 +47,6 @@ export function tableHtml(table: TableLike, options: TableHtmlOptions = {}): str
     .join("\n");
   const more = rows.length > maxRows ? `<p style="color:#666;font-size:0.85em">… ${rows.length - maxRows} more rows (${rows.length} in all)</p>` : "";
   const caption = options.caption ? `<caption style="caption-side:top;text-align:left;font-weight:bold;padding-bottom:4px">${escapeHtml(options.caption)}</caption>` : "";
-  return `<table style="border-collapse:collapse;font-size:0.9em">${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>${more}`;
+  // A wide table scrolls sideways inside its own box (never clipped by the output area); long text cells wrap.
+  return `<div class="alpacare-table" style="max-width:100%;overflow-x:auto"><table style="border-collapse:collapse;font-size:0.9em">${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>${more}`;
 }

@@ -1,5 +1,5 @@
 /**
- * Near-duplicate filtering of generated tasks (PAPER.md section 3), either policy:
+ * Near-duplicate filtering of generated tasks (docs/method.md#5-near-duplicate-filtering), either policy:
  * - inline (self-instruct's incremental policy) while generating: a task is compared with the seed instructions
  *   and the instructions kept so far, and kept when its highest Rouge-L is <= the threshold;
  * - post-hoc (the paper's): after generation, over all generated instructions; see {@link filterGeneratedTasks}.

@@ -1,5 +1,5 @@
 /**
- * Generate stage: the medical self-instruct pipeline of the paper (PAPER.md sections 2-4): the task-generation
+ * Generate stage: the medical self-instruct pipeline of the paper (docs/method.md, sections 2-6): the task-generation
  * prompt (CPython-exact seeded sampling), both parsers, the resumable generation loop, near-duplicate filtering,
  * responses, and the dataset export.
  */

@@ -1,5 +1,5 @@
 /**
- * Responses (PAPER.md section 4): one call per kept task, with upstream's encodings.
+ * Responses (docs/method.md#6-responses): one call per kept task, with upstream's encodings.
  * - OpenAI chat (`gpt_output_generation_encode_prompt`): `instruction + "\n\n"`, then `input + "\n"` unless the
  *   input is empty, contains "<noinput>", or contains "NA" -- a substring test upstream, so an input mentioning
  *   "DNA", "RNA" or "NaCl"... is silently dropped (`noInputRule: "upstream"`, the default; `"strict"` only drops an

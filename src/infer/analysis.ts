@@ -4,7 +4,7 @@
  *
  * Definitions (heuristics, stated so a number can be traced to its rule):
  * - words: whitespace-separated pieces. tokens: `approxTokens` = ceil(UTF-8 characters / 4), the usual rule of thumb
- *   for LLaMA/GPT BPE on English (no tokenizer of the 15 models is available offline; ratios between models hold).
+ *   for LLaMA/GPT BPE on English (no tokenizer of the 14 published models is available offline; ratios between models hold).
  * - empty: nothing but whitespace.
  * - endsMidSentence: the trimmed text ends in neither sentence punctuation (. ! ? : ; … closing quotes/brackets,
  *   `*`, a code fence) nor a short list item / table row / heading line (those legitimately end without a period).
@@ -238,10 +238,53 @@ export function sideBySideHtml(items: readonly { id: string | number; instructio
           ? [a.empty && "empty", a.truncated && "ends mid-sentence", a.degenerate && "degenerate repetition"].filter(Boolean).map((b) => `<span style="background:#fdd;border-radius:3px;padding:0 4px;margin-right:4px">${b}</span>`).join("")
           : "";
         const text = maxChars > 0 && r.length > maxChars ? `${r.slice(0, maxChars)} [… ${r.length - maxChars} more characters]` : r;
-        return `<td style="${cell}">${badges}${badges ? "<br>" : ""}${escapeHtml(text)}<div style="color:#888">${a.words} words</div></td>`;
+        return `<td style="${cell}">${badges}${badges ? "<br>" : ""}${compactRunsHtml(text)}<div style="color:#888">${a.words} words</div></td>`;
       });
       return `<tr><td style="${cell};background:#f6f6f6"><b>#${escapeHtml(String(item.id))}</b> ${escapeHtml(prompt)}</td>${answers.join("")}</tr>`;
     })
     .join("\n");
   return `<table style="border-collapse:collapse">${head}\n${body}</table>`;
+}
+
+/** A stretch of raw model text: plain text, or a run of one character repeated `count` times. */
+export type TextSegment = { text: string } | { char: string; count: number };
+
+/** Readable names for the characters models repeat most. */
+const CHAR_NAMES: Record<string, string> = { "\n": "newline", " ": "space", "\t": "tab", "\r": "carriage return" };
+
+/**
+ * Split raw model text into plain stretches and long runs of one repeated character: newlines from `minNewlines`
+ * (default 4: two blank lines are layout, more is degenerate), any other character from `minRun` (default 24).
+ * Degenerate outputs of 300-761 newlines then show as one short marker instead of metres of blank space.
+ */
+export function compactRuns(text: string, options: { minNewlines?: number; minRun?: number } = {}): TextSegment[] {
+  const minNewlines = options.minNewlines ?? 4;
+  const minRun = options.minRun ?? 24;
+  const out: TextSegment[] = [];
+  let plain = "";
+  for (let i = 0; i < text.length; ) {
+    const ch = text[i]!;
+    let j = i + 1;
+    while (j < text.length && text[j] === ch) j++;
+    const count = j - i;
+    if (count >= (ch === "\n" ? minNewlines : minRun)) {
+      if (plain) out.push({ text: plain });
+      plain = "";
+      out.push({ char: ch, count });
+    } else plain += text.slice(i, j);
+    i = j;
+  }
+  if (plain) out.push({ text: plain });
+  return out;
+}
+
+/** Raw model text as escaped HTML with long runs compacted to a marker such as "⟨761 × newline⟩". */
+export function compactRunsHtml(text: string, options: { minNewlines?: number; minRun?: number } = {}): string {
+  return compactRuns(text, options)
+    .map((seg) =>
+      "text" in seg
+        ? escapeHtml(seg.text)
+        : `<span style="display:inline-block;background:#eef;color:#446;border-radius:3px;padding:0 4px;white-space:nowrap">⟨${seg.count} × ${escapeHtml(CHAR_NAMES[seg.char] ?? JSON.stringify(seg.char))}⟩</span>${seg.char === "\n" ? "\n" : ""}`,
+    )
+    .join("");
 }

@@ -1,5 +1,5 @@
 /**
- * One catalogue of model outputs: the 15 models AlpaCare published and the runs made here, listed and loaded alike,
+ * One catalogue of model outputs: the 14 models AlpaCare published and the runs made here, listed and loaded alike,
  * so judging and figures need not care where an output came from. Loading checks the outputs against the test set
  * (same ids, same instructions, one record per item): a file that does not match is an `InputError`.
  */

@@ -4,7 +4,7 @@
  *
  * Upstream's rule, found by comparing every published (raw_output, response) pair: `raw_output.split("Response:")[1]`,
  * i.e. the text after the first "Response:" up to the next "Response:" (no trimming). It reproduces 100% of the
- * published responses of all 15 models on all their test sets, PMC-LLaMA and Baize-Healthcare included: all of them
+ * published responses of all 14 published models on all their test sets, PMC-LLaMA and Baize-Healthcare included: all of them
  * were run with the Alpaca prompt. The often-quoted "text after the first ### Response:" differs exactly where a
  * model rambles on into a new "### Instruction: ... ### Response:" block (PMC-LLaMA 7B, Baize-Healthcare): upstream
  * keeps only the text before the next "Response:", so those responses end in "### ".

@@ -1,7 +1,7 @@
 /**
  * Prompt templates for running a model under test. The paper trains and evaluates every model with the Alpaca
- * prompt (PAPER.md section 5); the text below is byte-for-byte the prompt that opens every published `raw_output`
- * (all 15 models, all test sets: see `promptPrefixAgreement`). A model's own chat template is the alternative: the
+ * prompt (docs/method.md#7-instruction-tuning-not-run-here); the text below is byte-for-byte the prompt that opens every published `raw_output`
+ * (all 14 published models, all test sets: see `promptPrefixAgreement`). A model's own chat template is the alternative: the
  * instruction is then sent as a chat message and the serving engine applies the template.
  */
 import type { ChatMessage } from "../llm/index.js";

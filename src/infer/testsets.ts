@@ -1,7 +1,7 @@
 /**
  * Test-set adapters: each test set becomes the (id, instruction, input) items the paper's models answered.
  * iCliniq: the fixed doctor instruction + the patient's text as input; MedInstruct-test and AlpacaFarm: the
- * instruction alone (PAPER.md section 6). Checked against the published outputs: all 15 models' records carry
+ * instruction alone (docs/method.md#8-inference-on-the-test-sets). Checked against the published outputs: all 14 published models' records carry
  * exactly these pairs, and their `raw_output` opens with the Alpaca prompt rendered from them.
  */
 import { InputError } from "../core/index.js";

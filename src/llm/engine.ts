@@ -331,7 +331,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         total: requests.length,
         unit: "req",
         silent: !showProgress,
-        onUpdate: onProgress ? (s) => onProgress(liveState(s)) : undefined,
+        onChange: onProgress ? (s) => onProgress(liveState(s)) : undefined, // every call, not the log throttle
         // Pacing hook: the progress line shows the pace against the provider's limits.
         suffix: pacer ? () => paceText(livePace()) || undefined : undefined,
       });

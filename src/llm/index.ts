@@ -51,7 +51,7 @@ export { unloadLocalModels, defaultThreads } from "./providers/local.js";
 export type { LocalProviderOptions } from "./providers/local.js";
 export { defaultModel, downloadDefaultModel, testModelPath, testModelCandidates, DEFAULT_DOWNLOAD, TEST_MODEL_FILE } from "./default-model.js";
 export type { DefaultModel, DownloadableModel, DownloadOptions } from "./default-model.js";
-export { notebookProgress } from "./notebook.js";
+export { notebookProgress, notebookCounter, progressHtml } from "./notebook.js";
 export type { NotebookDisplay } from "./notebook.js";
 export { runBatch, listBatches, BATCH_DISCOUNT } from "./batch.js";
 export type { BatchOptions, BatchState } from "./batch.js";

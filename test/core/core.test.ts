@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appendJsonl, canonicalJson, formatProgress, gitBlobSha1, InputError, parseJsonl, readJsonlIfExists, runDir } from "../../src/core/index.js";
+import { appendJsonl, canonicalJson, formatProgress, gitBlobSha1, InputError, parseJsonl, progress, readJsonlIfExists, runDir } from "../../src/core/index.js";
 
 test("parseJsonl names the file and line of a bad record", () => {
   assert.throws(() => parseJsonl('{"a":1}\n{"a":\n{"a":3}\n', "x.jsonl"), (e: unknown) => {
@@ -47,4 +47,14 @@ test("formatProgress shows no ETA past the total", () => {
   const line = formatProgress({ label: "t", done: 12, total: 10, elapsedMs: 1000, ratePerSec: 12, etaSec: undefined, counters: { kept: 3 } });
   assert.doesNotMatch(line, /ETA/);
   assert.match(line, /12\/10 100% 12\.0 items\/s kept=3/);
+});
+test("progress onChange sees the start (0/N), every tick unthrottled, and the end", async () => {
+  const seen: number[] = [];
+  const bar = progress({ label: "x", total: 3, silent: true, intervalMs: 60_000, onChange: (s) => seen.push(s.done) });
+  await Promise.resolve(); // the first state goes out once the caller's set-up has run
+  bar.tick();
+  bar.tick();
+  bar.tick();
+  bar.done();
+  assert.deepEqual(seen, [0, 1, 2, 3, 3]);
 });

@@ -281,7 +281,7 @@ describe("the real sources manifest", () => {
   });
 
   const mirror = join(dirname(new URL(import.meta.url).pathname), "..", "..", "..", "shared", "data");
-  test("every mirrored file verifies from the mirror (as `alpacare data` does)", { skip: !existsSync(mirror) && "no ../shared/data mirror" }, async () => {
+  test("every mirrored file verifies from the mirror (as `alpacare data` does)", { skip: !existsSync(mirror) && "no data mirror" }, async () => {
     const r = await acquireData({ mirror, silent: true });
     assert.equal(r.ok, true, r.files.filter((f) => f.status === "failed").map((f) => f.message).join("\n"));
     assert.equal(r.counts.mirror, loadSources().filter((s) => !s.optional).length);

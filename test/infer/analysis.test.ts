@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { analyseResponse, approxTokens, distribution, endsMidSentence, isDegenerate, repetitionStats, sideBySideHtml, summariseOutputs, wordCount } from "../../src/infer/index.js";
+import { analyseResponse, approxTokens, compactRuns, compactRunsHtml, distribution, endsMidSentence, isDegenerate, repetitionStats, sideBySideHtml, summariseOutputs, wordCount } from "../../src/infer/index.js";
 
 test("word and token counts", () => {
   assert.equal(wordCount(""), 0);
@@ -75,4 +75,14 @@ test("sideBySideHtml escapes text and marks missing outputs", () => {
   assert.match(html, /A &amp; B/);
   assert.match(html, /\(no output\)/);
   assert.doesNotMatch(html, /<script>/);
+});
+test("compactRuns: a degenerate run of newlines becomes one marker; ordinary text and short runs stay", () => {
+  const text = `Answer:${"\n".repeat(761)}end ${"=".repeat(30)} ok\n\nbye`;
+  const segs = compactRuns(text);
+  assert.deepEqual(segs, [{ text: "Answer:" }, { char: "\n", count: 761 }, { text: "end " }, { char: "=", count: 30 }, { text: " ok\n\nbye" }]);
+  const html = compactRunsHtml(`<b>${"\n".repeat(300)}`);
+  assert.match(html, /^&lt;b&gt;<span[^>]*>⟨300 × newline⟩<\/span>\n$/);
+  const table = sideBySideHtml([{ id: 1, instruction: "Q" }], [{ name: "m", outputs: [{ id: 1, response: "\n".repeat(500) }] }]);
+  assert.match(table, /⟨500 × newline⟩/);
+  assert.ok(table.split("\n").length < 20, "the blank run is not rendered line by line");
 });

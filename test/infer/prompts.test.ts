@@ -7,7 +7,7 @@ import { sha256 } from "../../src/core/index.js";
 import { ICLINIQ_INSTRUCTION, loadModelOutputs, loadTestSet, publishedModels, type TestSetName } from "../../src/data/index.js";
 import { inferItems, inferRequest, promptMessages, promptPrefixAgreement, renderAlpacaPrompt } from "../../src/infer/index.js";
 
-test("Alpaca prompt text, with and without input (PAPER.md section 5, exact)", () => {
+test("Alpaca prompt text, with and without input (docs/method.md section 7, exact)", () => {
   assert.equal(
     renderAlpacaPrompt({ instruction: "Name a fruit.", input: "" }),
     "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n### Instruction:\nName a fruit.\n\n### Response:",

@@ -6,7 +6,7 @@ import { engineOptionsFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, parseB
 import { UsageError } from "../../src/cli/command.js";
 import { spawnSync } from "node:child_process";
 import { projectRoot } from "../../src/core/index.js";
-import { LlmCache, notebookProgress } from "../../src/llm/index.js";
+import { LlmCache, notebookCounter, notebookProgress } from "../../src/llm/index.js";
 import { tempDir } from "./helpers.js";
 
 const parse = (args: string[]) =>
@@ -114,15 +114,33 @@ describe("alpacare cache", () => {
 });
 
 describe("notebookProgress", () => {
-  it("renders HTML into one display, throttled, always drawing the final state", () => {
+  it("renders HTML into one display: every new done count at once, counter-only changes throttled", () => {
     const html: string[] = [];
     const onProgress = notebookProgress({ html: (s) => html.push(s) }, 10_000);
-    const p = { label: "judge <x>", done: 1, total: 3, calls: 1, cacheHits: 0, failures: 0, retries: 0, tokens: 10, usd: 0.01, elapsedMs: 5, ratePerSec: 1, line: "" };
+    const p = { label: "judge <x>", done: 0, total: 3, calls: 0, cacheHits: 0, failures: 0, retries: 0, tokens: 0, usd: 0, elapsedMs: 5, ratePerSec: 0, line: "" };
     onProgress(p);
-    onProgress({ ...p, done: 2 });
-    onProgress({ ...p, done: 3 });
+    onProgress({ ...p, retries: 1 }); // same count, within the interval: not redrawn
+    onProgress({ ...p, done: 1, calls: 1, tokens: 10, usd: 0.01, ratePerSec: 0.5, etaSec: 4 });
+    onProgress({ ...p, done: 2, calls: 1, cacheHits: 1 });
+    onProgress({ ...p, done: 3, calls: 2, cacheHits: 1 });
+    assert.equal(html.length, 4);
+    assert.match(html[0]!, /judge &lt;x&gt; 0\/3/);
+    assert.match(html[1]!, /1\/3 · 0\.50\/s · ETA 4\.0s .* 1 calls · 0 cached .* \$0\.0100/);
+    assert.match(html[3]!, /3\/3 .* in all · 2 calls · 1 cached/);
+  });
+  it("notebookCounter draws done/total with rate for non-LLM work (dedup, export), at once and at the end", () => {
+    const html: string[] = [];
+    const onProgress = notebookCounter({ html: (s) => html.push(s) }, "export figures", 10_000);
+    onProgress(0, 3);
+    onProgress(1, 3); // within the interval: skipped
+    onProgress(3, 3);
     assert.equal(html.length, 2);
-    assert.match(html[1]!, /3\/3/);
-    assert.match(html[0]!, /judge &lt;x&gt;/);
+    assert.match(html[0]!, /export figures 0\/3/);
+    assert.match(html[1]!, /export figures 3\/3 · [\d.]+\/s · .* in all/);
+    assert.doesNotMatch(html[1]!, /calls|\$/);
+  });
+  it("a display that refuses (tslab outside a running cell) never breaks the work", () => {
+    const onProgress = notebookProgress({ html: () => { throw new Error("Not ready"); } });
+    assert.doesNotThrow(() => onProgress({ label: "x", done: 0, total: 1, calls: 0, cacheHits: 0, failures: 0, retries: 0, tokens: 0, usd: 0, elapsedMs: 0, ratePerSec: 0, line: "" }));
   });
 });

@@ -103,7 +103,7 @@ describe("figure export", () => {
     });
   });
 
-  test("showFigure includes the bundle once, then light divs; the output renders in Chromium", async () => {
+  test("showFigure with includeBundle carries Plotly, others are light divs; both render in Chromium", async () => {
     const first = showFigure(bar, { includeBundle: true });
     const second = showFigure(sunburst);
     assert.ok(first.length > 1_000_000, "the first output carries the bundle");

@@ -58,7 +58,7 @@ test("audit: zero cases: empty sides, no overlap, and fmeasure(0, 0)", () => {
   assert.equal(rougeLFromLcs(0, 3, 4), 0);
   assert.equal(rougeLFromLcs(5, 0, 4), 0);
   assert.equal(lcsLength([], ["x"]), 0);
-  // the threshold flip PAPER.md names: LCS 7 of 9 and 11 tokens
+  // the threshold flip docs/method.md#4-rouge-l names: LCS 7 of 9 and 11 tokens
   assert.equal(rougeLFromLcs(7, 9, 11), 0.7000000000000001);
   assert.equal(rougeLFromLcs(14, 20, 20), 0.7);
 });

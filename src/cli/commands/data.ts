@@ -11,7 +11,7 @@ A mismatching or partial file is refused and removed; a present, verified file i
 
 Flags:
   --only PATTERN   only files whose path matches (glob with * and **, or a substring), e.g. "reference_outputs"
-  --mirror DIR     mirror to copy from (default: ALPACARE_DATA_MIRROR, else ../shared/data when it exists)
+  --mirror DIR     mirror to copy from (default: ALPACARE_DATA_MIRROR, else shared/data beside the project folder when it exists)
   --no-mirror      ignore any mirror; download everything
   --optional       also download the optional files that are not mirrored (MedInstruct-52k and 5 large model outputs)
   --verify         re-hash every present file (default: trust files verified before, while size and mtime match)

@@ -1,4 +1,4 @@
-/** `alpacare generate-responses`: answer every kept task once (PAPER.md section 4), resumable, optionally via batch APIs. */
+/** `alpacare generate-responses`: answer every kept task once (docs/method.md#6-responses), resumable, optionally via batch APIs. */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
@@ -7,7 +7,7 @@ import { generateResponses, type NoInputRule, type ResponseVariant } from "../..
 import { chooseModelFromFlags, engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, recordRunDeviations, requestBaseFromFlags } from "../llm-flags.js";
 import { requireGeneratedTasks } from "../run-checks.js";
 
-const help = `alpacare generate-responses: answer each kept task of a generation run with one call (PAPER.md section 4).
+const help = `alpacare generate-responses: answer each kept task of a generation run with one call (docs/method.md, section 6).
 
 Usage: alpacare generate-responses [flags]
 

@@ -1,4 +1,4 @@
-/** `alpacare generate-tasks`: medical self-instruct task generation (PAPER.md section 2), resumable. */
+/** `alpacare generate-tasks`: medical self-instruct task generation (docs/method.md#2-task-generation), resumable. */
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
 import { loadInstructionPrompt, loadSeedTasks } from "../../data/index.js";
@@ -6,7 +6,7 @@ import { filterGeneratedTasks, makeRougeInlineDeduper, generateTasks, listCountL
 import { chooseModelFromFlags, engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, recordRunDeviations, requestBaseFromFlags } from "../llm-flags.js";
 import { describeSubstitution } from "../../llm/index.js";
 
-const help = `alpacare generate-tasks: write medical tasks from the 167 seed tasks with a teacher model (PAPER.md section 2).
+const help = `alpacare generate-tasks: write medical tasks from the 167 seed tasks with a teacher model (docs/method.md, section 2).
 
 Usage: alpacare generate-tasks --target N [flags]
 
