@@ -176,7 +176,14 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
   /** The engine's parts the attempt loop uses (see attempt.ts); the write failure is read and set through it. */
   const attemptEnv: AttemptEnv = {
-    slots, rpm, tpm, pacer, provider, signal: options.signal, timeoutMs: options.timeoutMs, maxRetries, retryBaseMs, retryMaxMs,
+    slots, rpm, tpm, pacer, provider, maxRetries, retryBaseMs, retryMaxMs,
+    // Read from the options at each call, as the engine always has (the options object is public on the engine).
+    get signal() {
+      return options.signal;
+    },
+    get timeoutMs() {
+      return options.timeoutMs;
+    },
     estimate: estimateOf, costOf, totals, cache: getCache,
     writeFailure: () => writeFailure,
     failWrite: (e) => {
