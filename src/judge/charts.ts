@@ -3,7 +3,8 @@
  * with their bootstrap intervals, and win rate against output-length difference. Shown with `showFigure` and
  * exported with `exportFigures` (figures stage); built here so the notebook and the figures helper share them.
  */
-import type { LengthDiffBin, VerdictLabel } from "./score.js";
+import type { LengthDiffBin } from "./length-diagnostics.js";
+import type { VerdictLabel } from "./position-bias.js";
 
 /** A Plotly figure as plain data (structurally the figures stage's `PlotlyFigure`). */
 export interface JudgeFigure {

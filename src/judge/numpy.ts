@@ -72,3 +72,13 @@ export function npRint(x: number): number {
   // Math.round rounds halves up; NumPy rounds them to the even neighbour.
   return Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x);
 }
+
+/** `np.percentile` with linear interpolation, on a sorted array; q in [0, 100]. */
+export function npPercentileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const pos = ((n - 1) * q) / 100;
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}

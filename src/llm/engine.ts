@@ -2,199 +2,40 @@
  * The engine every stage calls models through: cache first, then bounded concurrency, rate limits, budget,
  * retries with backoff, accounting and progress. Providers only make one call each; everything a researcher
  * running thousands of paid calls needs lives here.
+ *
+ * This file is the composition root: it holds the engine's state (cache, limits, pacer, what the run learned about
+ * parameters, totals) and wires the parts kept in their own modules: budgets (budget.ts), the per-request attempt
+ * loop (attempt.ts), estimates (estimate.ts) and signal helpers (signals.ts); its contract (options, the Engine
+ * interface, progress and stats) is in engine-types.ts. It stays over ~350 lines (~490) because
+ * `completeWith` (cache, in-flight sharing, parameter learning) and `runAll` (workers, stop rules, progress) share
+ * that state through the closure; splitting them would pass most of it around by hand.
  */
 import { setMaxListeners } from "node:events";
 import { WriteError, formatProgress, progress as makeProgress, type ProgressState } from "../core/index.js";
+import { sendWithRetries, type AttemptEnv, type CallContext } from "./attempt.js";
+import { BudgetTracker, refuseUnpricedBudget } from "./budget.js";
 import { LlmCache, resultFromRecord } from "./cache.js";
-import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmContextError, LlmModelUnavailableError, LlmRequestError, LlmRetryableError, rejectedParam } from "./errors.js";
-import { backoffMs, Semaphore, sleep, TokenBucket } from "./limits.js";
-import { formatPace, type PacerOptions, type PaceSummary } from "./pacer.js";
-import { Pacer, paceScope, type PaceTicket } from "./pacer-gate.js";
-import { costUsd, priceOf, priceTable, type PriceTable } from "./prices.js";
+import { isFatal, LlmAbortError, LlmBudgetError, LlmContextError, LlmRequestError, rejectedParam } from "./errors.js";
+import { estimateCall, estimateRequests } from "./estimate.js";
+import { Semaphore, TokenBucket } from "./limits.js";
+import { formatPace, type PaceSummary } from "./pacer.js";
+import { Pacer, paceScope } from "./pacer-gate.js";
+import { costUsd, priceOf, priceTable } from "./prices.js";
 import { createAnthropicProvider } from "./providers/anthropic.js";
 import { createOpenAIProvider } from "./providers/openai.js";
-import type { LocalProviderOptions } from "./providers/local.js";
 import { adaptRequest, requestFieldOf, type Adaptation, type LearnedRules } from "./params.js";
 import { fetchServed, judgeServed, unavailableError, type ModelCheck } from "./preflight.js";
-import { describeLifecycle, isShutDown, lookupModel, substitutesFor } from "./registry.js";
-import { approxInputTokens, effectiveBaseURL, legacyRequestKey, requestKey, validateRequest } from "./request.js";
-import type { Budget, ChatRequest, ChatResult, CostEstimate, Provider, ProviderName, RunSummary, ServedModel, TokenUsage } from "./types.js";
+import { lookupModel } from "./registry.js";
+import { effectiveBaseURL, legacyRequestKey, requestKey, validateRequest } from "./request.js";
+import { anySignal } from "./signals.js";
+import type { Engine, EngineOptions, EngineProgress, EngineStats } from "./engine-types.js";
+import type { ChatRequest, ChatResult, Provider, ProviderName, RunSummary, ServedModel, TokenUsage } from "./types.js";
 
-/** Options for {@link createEngine}. Every field is optional; defaults are listed. */
-export interface EngineOptions {
-  /** Calls in flight at once (default 8; local models additionally queue on their own sequences). */
-  concurrency?: number;
-  /** Requests per minute (default unlimited). */
-  rpm?: number;
-  /** Tokens per minute, input (chars/4) + max output (default unlimited). */
-  tpm?: number;
-  /** Retries per call after 429/5xx/timeouts/malformed answers (default 6). */
-  maxRetries?: number;
-  /** First backoff delay, ms (default 1000); doubles per retry, with jitter. */
-  retryBaseMs?: number;
-  /** Longest backoff delay, ms (default 60000). */
-  retryMaxMs?: number;
-  /** Per-call timeout, ms (default 120000; 600000 for local models). */
-  timeoutMs?: number;
-  /** Budget for the engine's lifetime (a run's budget can also be given to `runAll`). */
-  budget?: Budget;
-  /** Use the persistent cache (default true). With false, every call is sent and nothing is stored. */
-  cache?: boolean;
-  /** Cache folder (default `cacheDir()`). */
-  cacheDir?: string;
-  /** Price overrides, USD per million tokens (merged over the built-in table and `ALPACARE_PRICES`). */
-  prices?: PriceTable;
-  /** Key variable per provider (defaults: OPENAI_API_KEY, ANTHROPIC_API_KEY; none for openai-compatible). */
-  apiKeyEnv?: Partial<Record<ProviderName, string>>;
-  /** Use these providers instead of the built-in ones (tests, custom backends). */
-  providers?: Partial<Record<ProviderName, Provider>>;
-  /** Options for the in-process node-llama-cpp provider. */
-  local?: LocalProviderOptions;
-  /** Output tokens assumed for a request with no `maxTokens`, for estimates and the budget (default 512). */
-  defaultOutputTokens?: number;
-  /** Draw progress on stderr during `runAll` (default true). */
-  progress?: boolean;
-  /** Called on every progress update (e.g. {@link notebookProgress}). */
-  onProgress?: (p: EngineProgress) => void;
-  /** Estimate only: `runAll` returns cached answers and the estimate and sends nothing; `complete` throws. */
-  dryRun?: boolean;
-  /** Cancels everything this engine does. */
-  signal?: AbortSignal;
-  /** During `runAll`, turn the first Ctrl-C into a clean stop (in-flight calls dropped, cache intact); default false. */
-  handleSigint?: boolean;
-  /**
-   * Refuse, instead of adapting, a request whose parameters the model does not accept (exact replication); default
-   * false: parameters are dropped or renamed per the registry and the provider's 400s, and each change is recorded.
-   */
-  strictParams?: boolean;
-  /** Ask each endpoint which models it serves before the first call to a model (default true). */
-  preflight?: boolean;
-  /** Warn when a model's shutdown date is within this many days (default 2). */
-  horizonDays?: number;
-  /** Extra output tokens for a reasoning model's hidden reasoning (default 4096, see params.ts). */
-  reasoningHeadroom?: number;
-  /**
-   * Pace remote calls by the provider's rate-limit headers (see `pacer.ts`): default true; `false` turns it off;
-   * an object tunes it (`burstMs`, `utilisation`, `probeConcurrency`, ...). `rpm` / `tpm` stay caps on top.
-   */
-  pace?: boolean | Omit<PacerOptions, "maxConcurrency">;
-}
-
-/** A live view of a run, for progress displays. */
-export interface EngineProgress {
-  label: string;
-  done: number;
-  total: number;
-  calls: number;
-  cacheHits: number;
-  failures: number;
-  retries: number;
-  tokens: number;
-  usd: number;
-  elapsedMs: number;
-  ratePerSec: number;
-  etaSec?: number;
-  /** The pace against the provider's limits, e.g. `tokens/min 228k of 240k (95%), 429s 0` (absent for local models). */
-  pace?: string;
-  /** The same, per (provider, endpoint, model). */
-  paceDetail?: PaceSummary[];
-  /** The usual one-line text rendering. */
-  line: string;
-}
-
-/** Options for {@link Engine.runAll}. */
-export interface RunAllOptions {
-  /** Called once per request as soon as its answer (or final error) is known; not called for skipped requests. */
-  onResult?: (index: number, result: ChatResult | Error) => void;
-  /** Progress label (default "llm"). */
-  label?: string;
-  /** Cancels the run: in-flight calls are dropped, finished answers are already in the cache. */
-  signal?: AbortSignal;
-  /** A budget for this run only (on top of the engine's). */
-  budget?: Budget;
-  /** Override the engine's progress drawing / callback for this run. */
-  progress?: boolean;
-  onProgress?: (p: EngineProgress) => void;
-}
-
-/** Options for {@link Engine.complete}. */
-export interface CompleteOptions {
-  signal?: AbortSignal;
-}
-
-/** Totals since the engine was created. */
-export interface EngineStats {
-  calls: number;
-  cacheHits: number;
-  failures: number;
-  retries: number;
-  tokens: TokenUsage;
-  usd: number;
-  usdSaved: number;
-}
-
-/** The engine: cached, retried, rate-limited, budgeted model calls. */
-export interface Engine {
-  readonly options: Readonly<EngineOptions>;
-  /** One request: from the cache when answered before, else a call (retried); the answer is cached. */
-  complete(req: ChatRequest, options?: CompleteOptions): Promise<ChatResult>;
-  /** Many requests with bounded concurrency and progress; stops cleanly on abort or budget. */
-  runAll(requests: readonly ChatRequest[], options?: RunAllOptions): Promise<RunSummary>;
-  /** What `runAll(requests)` would send and cost, before anything is sent. */
-  estimate(requests: readonly ChatRequest[]): CostEstimate;
-  /** The cached answer of a request, without calling anything. */
-  cached(req: ChatRequest): ChatResult | undefined;
-  /** Totals since creation. */
-  stats(): EngineStats;
-  /** The dollars a usage of this request's model costs at the engine's prices. */
-  costOf(req: Pick<ChatRequest, "provider" | "model">, usage: TokenUsage): number;
-  /** The engine's cache (undefined with `cache: false`); batch results are written into it. */
-  cacheStore(): LlmCache | undefined;
-  /** Release providers (local model memory) and the cache file. */
-  close(): Promise<void>;
-  /** The request as it would be sent (parameters adapted to the model) and its cache key; batch APIs use it. */
-  prepare(req: ChatRequest): { request: ChatRequest; key: string; adaptations: Adaptation[] };
-  /** Every change made to requests so far (dropped/renamed parameters, raised or reduced limits), once each. */
-  adaptations(): Adaptation[];
-  /** Warnings so far (models shutting down soon, endpoints that could not list their models). */
-  warnings(): string[];
-  /** Ask the endpoint whether it serves a model (memoised per endpoint); the preflight every first call makes. */
-  checkModel(target: Pick<ChatRequest, "provider" | "model" | "baseURL">): Promise<ModelCheck>;
-  /** The endpoint's models list (GET /v1/models, memoised), or undefined when it cannot be listed. */
-  servedModels(target: Pick<ChatRequest, "provider" | "baseURL">): Promise<ServedModel[] | undefined>;
-}
-
-/** Errors after which no further call of the run is sent: the same answer awaits every request. */
-export function isFatal(e: unknown): boolean {
-  if (e instanceof LlmAuthError || e instanceof LlmModelUnavailableError) return true;
-  if (e instanceof LlmContextError) return false;
-  return e instanceof LlmRequestError && (e.status !== undefined || e.code === "strict-params") && rejectedParam(e) === undefined;
-}
-
-class BudgetTracker {
-  spentUsd = 0;
-  spentTokens = 0;
-  reservedUsd = 0;
-  reservedTokens = 0;
-  constructor(readonly budget: Budget) {}
-  /** Reserve an estimate, or say why it does not fit. */
-  reserve(usd: number, tokens: number): string | undefined {
-    const b = this.budget;
-    if (b.usd !== undefined && this.spentUsd + this.reservedUsd + usd > b.usd)
-      return `budget of $${b.usd} reached ($${this.spentUsd.toFixed(4)} spent, $${this.reservedUsd.toFixed(4)} in flight, next call up to $${usd.toFixed(4)})`;
-    if (b.tokens !== undefined && this.spentTokens + this.reservedTokens + tokens > b.tokens)
-      return `budget of ${b.tokens} tokens reached (${this.spentTokens} spent, ${this.reservedTokens} in flight, next call up to ${tokens})`;
-    this.reservedUsd += usd;
-    this.reservedTokens += tokens;
-    return undefined;
-  }
-  settle(reservedUsd: number, reservedTokens: number, usd: number, tokens: number): void {
-    this.reservedUsd -= reservedUsd;
-    this.reservedTokens -= reservedTokens;
-    this.spentUsd += usd;
-    this.spentTokens += tokens;
-  }
-}
+// The names the engine has always exported, now living in their own modules (see each for why).
+export { isFatal } from "./errors.js";
+export { anySignal } from "./signals.js";
+export { formatEstimate } from "./estimate.js";
+export type { Engine, EngineOptions, EngineProgress, EngineStats, RunAllOptions, CompleteOptions } from "./engine-types.js";
 
 /** Create an engine. See {@link EngineOptions} for defaults. */
 export function createEngine(options: EngineOptions = {}): Engine {
@@ -265,10 +106,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
 
   const costOf = (req: Pick<ChatRequest, "provider" | "model">, usage: TokenUsage) => costUsd(priceOf(req.provider, req.model, prices), usage);
-  const estimateOf = (req: ChatRequest) => {
-    const usage = { inputTokens: approxInputTokens(req), outputTokens: req.maxTokens ?? defaultOutputTokens };
-    return { usage, usd: costOf(req, usage), tokens: usage.inputTokens + usage.outputTokens };
-  };
+  const estimateOf = (req: ChatRequest) => estimateCall(req, prices, defaultOutputTokens);
 
   function lookup(req: ChatRequest, key: string): ChatResult | undefined {
     const c = getCache();
@@ -338,103 +176,22 @@ export function createEngine(options: EngineOptions = {}): Engine {
     if (check.note && (check.served || check.endpoint === undefined)) warn(check.note);
   }
 
-  interface CallContext {
-    signal?: AbortSignal;
-    budgets: BudgetTracker[];
-    onRetry?: () => void;
-    /** Set by the first call of a run whose key was rejected: the run's other calls stop instead of retrying. */
-    fatal?: { error?: Error };
-  }
-
-  async function call(req: ChatRequest, key: string, ctx: CallContext): Promise<ChatResult> {
-    if (ctx.fatal?.error) throw ctx.fatal.error;
-    if (writeFailure) throw writeFailure;
-    const signal = anySignal([ctx.signal, options.signal]);
-    if (signal?.aborted) throw new LlmAbortError();
-    const est = estimateOf(req);
-    const reserved: BudgetTracker[] = [];
-    for (const b of ctx.budgets) {
-      const why = b.reserve(est.usd, est.tokens);
-      if (why) {
-        for (const r of reserved) r.settle(est.usd, est.tokens, 0, 0);
-        throw new LlmBudgetError(`not sent: ${why}`);
-      }
-      reserved.push(b);
-    }
-    let spentUsd = 0;
-    let spentTokens = 0;
-    try {
-      await slots.acquire(signal);
-      try {
-        const p = await provider(req.provider);
-        const timeoutMs = options.timeoutMs ?? (req.provider === "local" ? 600_000 : 120_000);
-        for (let attempt = 0; ; attempt++) {
-          if (rpm) await rpm.take(1, signal);
-          if (tpm) await tpm.take(est.tokens, signal);
-          // Pacing hook: wait for the pacer's admission (local models have no rate limits to pace by).
-          const ticket: PaceTicket | undefined = pacer && req.provider !== "local" ? await pacer.acquire(paceScope(req), est.usage, signal, attempt > 0) : undefined;
-          let paced = false;
-          const attemptCtl = new AbortController();
-          const where = `${req.provider}${req.baseURL ? ` at ${req.baseURL}` : ""}`;
-          const timer = setTimeout(() => attemptCtl.abort(new LlmRetryableError(`${where}: timed out after ${timeoutMs} ms`)), timeoutMs);
-          const onAbort = () => attemptCtl.abort(new LlmAbortError());
-          signal?.addEventListener("abort", onAbort, { once: true });
-          try {
-            const { rateLimit, ...r } = await raceAbort(p.complete(req, attemptCtl.signal), attemptCtl.signal);
-            // Pacing hook: the answer's headers, usage and latency teach the pacer.
-            if (ticket) pacer!.settle(ticket, { kind: "ok", snapshot: rateLimit, usage: r.usage, latencyMs: r.latencyMs });
-            paced = true;
-            const result: ChatResult = { ...r, cached: false, key };
-            spentUsd = costOf(req, r.usage);
-            spentTokens = r.usage.inputTokens + r.usage.outputTokens;
-            totals.calls++;
-            totals.tokens.inputTokens += r.usage.inputTokens;
-            totals.tokens.outputTokens += r.usage.outputTokens;
-            totals.usd += spentUsd;
-            // A cache that cannot be written stops the run before the next call (no answer is paid for and lost
-            // again and again); this answer is still returned, so the caller's run store keeps it.
-            try {
-              getCache()?.put({ k: key, p: req.provider, m: req.model, tag: req.tag, text: r.text, finish: r.finishReason, usage: r.usage, ms: r.latencyMs, mv: r.modelVersion, at: new Date().toISOString() });
-            } catch (e) {
-              writeFailure ??= e instanceof WriteError ? e : new WriteError(getCache()?.file ?? "LLM cache", e);
-            }
-            return result;
-          } catch (e0) {
-            let e = e0 as Error;
-            if (signal?.aborted) throw new LlmAbortError();
-            // Our own timeout aborted the attempt: whatever the provider threw, it is a timeout.
-            if (attemptCtl.signal.aborted && attemptCtl.signal.reason instanceof LlmRetryableError) e = attemptCtl.signal.reason;
-            if (e instanceof LlmAbortError && !signal?.aborted) e = new LlmRetryableError(`${where}: call aborted (timeout after ${timeoutMs} ms)`);
-            // Pacing hook: a 429 pauses the scope for the wait it states; the retry then queues at the pacer.
-            const rateLimited = e instanceof LlmRetryableError && e.status === 429;
-            if (ticket && !paced) {
-              const snapshot = e instanceof LlmRetryableError ? (e.rateLimit ?? (e.retryAfterMs !== undefined ? { at: Date.now(), retryAfterMs: e.retryAfterMs } : undefined)) : undefined;
-              pacer!.settle(ticket, { kind: rateLimited ? "rateLimited" : "failed", snapshot });
-            }
-            paced = true;
-            if (isFatal(e)) {
-              if (ctx.fatal) ctx.fatal.error ??= e;
-              throw e;
-            }
-            if (ctx.fatal?.error) throw ctx.fatal.error;
-            if (!(e instanceof LlmRetryableError) || attempt >= maxRetries) throw e;
-            totals.retries++;
-            ctx.onRetry?.();
-            // Paced 429s wait at the pacer (one shared pause, then one by one), not on a backoff of their own.
-            if (!(ticket && rateLimited)) await sleep(backoffMs(attempt, retryBaseMs, retryMaxMs, e.retryAfterMs), signal);
-          } finally {
-            if (ticket && !paced) pacer!.settle(ticket, { kind: "failed" });
-            clearTimeout(timer);
-            signal?.removeEventListener("abort", onAbort);
-          }
-        }
-      } finally {
-        slots.release();
-      }
-    } finally {
-      for (const b of reserved) b.settle(est.usd, est.tokens, spentUsd, spentTokens);
-    }
-  }
+  /** The engine's parts the attempt loop uses (see attempt.ts); the write failure is read and set through it. */
+  const attemptEnv: AttemptEnv = {
+    slots, rpm, tpm, pacer, provider, maxRetries, retryBaseMs, retryMaxMs,
+    // Read from the options at each call, as the engine always has (the options object is public on the engine).
+    get signal() {
+      return options.signal;
+    },
+    get timeoutMs() {
+      return options.timeoutMs;
+    },
+    estimate: estimateOf, costOf, totals, cache: getCache,
+    writeFailure: () => writeFailure,
+    failWrite: (e) => {
+      writeFailure ??= e;
+    },
+  };
 
   async function completeWith(original: ChatRequest, ctx: CallContext): Promise<ChatResult> {
     validateRequest(original);
@@ -478,7 +235,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
           if (ctx.fatal && isFatal(e)) ctx.fatal.error ??= e as Error;
           throw e;
         }
-        return call(sent, key, ctx);
+        return sendWithRetries(sent, key, ctx, attemptEnv);
       })().catch((e) => {
         if (!(e instanceof LlmBudgetError || e instanceof LlmAbortError) && !learnable(sent, e)) totals.failures++;
         throw e;
@@ -549,57 +306,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     estimate(requests) {
       const c = getCache();
       c?.refresh();
-      const seen = new Set<string>();
-      const unpriced = new Set<string>();
-      const est: CostEstimate = { requests: requests.length, cached: 0, calls: 0, inputTokens: 0, outputTokens: 0, usd: 0, unpricedModels: [], expectedOutputTokens: 0, expectedUsd: 0 };
-      // Mean output tokens per model from the answers already cached: a realistic expectation next to the bound.
-      const means = new Map<string, number>();
-      if (c) {
-        const acc = new Map<string, { n: number; out: number }>();
-        for (const r of c.records()) {
-          const id = `${r.p}\u0000${r.m}`;
-          const a = acc.get(id) ?? { n: 0, out: 0 };
-          a.n++;
-          a.out += r.usage.outputTokens;
-          acc.set(id, a);
-        }
-        for (const [id, a] of acc) means.set(id, a.out / a.n);
-      }
-      const warnings = new Set<string>();
-      for (const original of requests) {
-        validateRequest(original);
-        const req = adapt(original).request;
-        const key = requestKey(req);
-        const legacy = legacyRequestKey(req);
-        if (c?.has(key) || (legacy && c?.has(legacy))) {
-          est.cached++;
-          continue;
-        }
-        if (seen.has(key)) {
-          est.cached++;
-          continue;
-        }
-        seen.add(key);
-        const e = estimateOf(req);
-        est.calls++;
-        est.inputTokens += e.usage.inputTokens;
-        est.outputTokens += e.usage.outputTokens;
-        est.usd += e.usd;
-        const mean = means.get(`${req.provider}\u0000${req.model}`);
-        const expectedOut = Math.round(mean === undefined ? e.usage.outputTokens : Math.min(e.usage.outputTokens, mean));
-        est.expectedOutputTokens! += expectedOut;
-        est.expectedUsd! += costOf(req, { inputTokens: e.usage.inputTokens, outputTokens: expectedOut });
-        if (!priceOf(req.provider, req.model, prices)) unpriced.add(`${req.provider}:${req.model}`);
-        const life = lookupModel(req.provider, req.model)?.entry.lifecycle;
-        if (isShutDown(life)) {
-          const subs = substitutesFor(req.provider, req.model).map((x) => x.model);
-          warnings.add(`${req.provider}:${req.model} is ${describeLifecycle(life)}: every call would fail${subs.length ? ` (substitutes: ${subs.join(", ")}; --allow-substitute)` : ""}`);
-        }
-      }
-      est.unpricedModels = [...unpriced];
-      for (const m of est.unpricedModels) warnings.add(`no price known for ${m}: its dollars are counted as $0 (give one with --price IN,OUT per million tokens or ALPACARE_PRICES)`);
-      if (warnings.size) est.warnings = [...warnings];
-      return est;
+      return estimateRequests(requests, { cache: c, prices, defaultOutputTokens, adapt: (r) => adapt(r).request });
     },
 
     async runAll(requests, opts = {}) {
@@ -782,17 +489,6 @@ export function createEngine(options: EngineOptions = {}): Engine {
   return engine;
 }
 
-/**
- * A dollar budget cannot be kept for a model with no known price (its calls would count as $0): refuse before any
- * call, naming the model and how to price it.
- */
-function refuseUnpricedBudget(estimate: CostEstimate | undefined, budgets: Budget[]): void {
-  if (!estimate?.unpricedModels.length || !budgets.some((b) => b.usd !== undefined)) return;
-  throw new LlmBudgetError(
-    `a dollar budget was set but no price is known for ${estimate.unpricedModels.join(", ")}: nothing was sent. Give its list price with --price IN,OUT (USD per million input, output tokens; --judge-price for the judge), ALPACARE_PRICES, or the registry override file, or budget in tokens instead (e.g. 200000tokens)`,
-  );
-}
-
 function safeCall(f: () => void): void {
   // A throwing onResult callback must not lose the answer (it is already cached) nor stop the other workers.
   try {
@@ -800,41 +496,4 @@ function safeCall(f: () => void): void {
   } catch (e) {
     process.stderr.write(`llm: onResult callback threw: ${(e as Error).stack ?? e}\n`);
   }
-}
-
-/** A signal that aborts when any of the given ones does (undefined entries ignored). */
-export function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const s = signals.filter((x): x is AbortSignal => x !== undefined);
-  if (s.length === 0) return undefined;
-  if (s.length === 1) return s[0];
-  return AbortSignal.any(s);
-}
-
-/** Reject as soon as `signal` aborts, even when the underlying promise ignores signals. */
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
-/** One line describing an estimate, e.g. for `--dry-run`: `120 calls (30 cached), ~45,000 in + 61,440 out tokens, ~$1.23`. */
-export function formatEstimate(e: CostEstimate): string {
-  const n = (x: number) => x.toLocaleString("en-US");
-  let s = `${n(e.calls)} calls to send (${n(e.cached)} of ${n(e.requests)} already cached), ~${n(e.inputTokens)} input + up to ${n(e.outputTokens)} output tokens, at most ~$${e.usd.toFixed(2)} at list price`;
-  if (e.expectedUsd !== undefined && e.expectedOutputTokens !== e.outputTokens) s += ` (expected ~$${e.expectedUsd.toFixed(2)} with ~${n(e.expectedOutputTokens ?? 0)} output tokens, from the cached answers' mean)`;
-  if (e.unpricedModels.length) s += ` (no price for ${e.unpricedModels.join(", ")}: counted as $0; set prices with --price IN,OUT or ALPACARE_PRICES)`;
-  for (const w of e.warnings ?? []) if (!w.startsWith("no price known")) s += `\n  warning: ${w}`;
-  return s;
 }

@@ -184,3 +184,13 @@ export function redactKeys(text: string): string {
   }
   return out;
 }
+
+/**
+ * Errors after which no further call of the run is sent: the same answer awaits every request. Here, beside the
+ * classes it classifies, so the engine and its attempt loop share one rule.
+ */
+export function isFatal(e: unknown): boolean {
+  if (e instanceof LlmAuthError || e instanceof LlmModelUnavailableError) return true;
+  if (e instanceof LlmContextError) return false;
+  return e instanceof LlmRequestError && (e.status !== undefined || e.code === "strict-params") && rejectedParam(e) === undefined;
+}

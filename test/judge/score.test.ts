@@ -4,10 +4,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { npSum, nanMean } from "../../src/judge/numpy.js";
-import {
-  bootstrapWinRate, cohenKappa, dualSidedScores, itemScore, judgeAgreement, lengthAdjustedWinRate, lengthDiagnostics,
-  pairedBootstrap, positionBias, summarizeVerdicts, verdictMatrix, winRate, itemScoreMap,
-} from "../../src/judge/score.js";
+import { bootstrapWinRate, dualSidedScores, itemScore, pairedBootstrap, summarizeVerdicts, winRate, itemScoreMap } from "../../src/judge/score.js";
+import { positionBias, verdictMatrix } from "../../src/judge/position-bias.js";
+import { lengthDiagnostics } from "../../src/judge/length-diagnostics.js";
+import { lengthAdjustedWinRate } from "../../src/judge/length-adjusted.js";
+import { cohenKappa, judgeAgreement } from "../../src/judge/agreement.js";
 import { readVerdictFile } from "../../src/judge/store.js";
 import type { JudgeOrder, VerdictRecord, VerdictScore } from "../../src/judge/types.js";
 
