@@ -7,3 +7,4 @@ export * from "./progress.js";
 export * from "./random.js";
 export * from "./lock.js";
 export * from "./redact.js";
+export * from "./figure.js";

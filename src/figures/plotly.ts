@@ -6,15 +6,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
-/** One Plotly trace (`{type: "bar", x, y, ...}`); kept open because Plotly's attribute set is huge. */
-export type PlotlyTrace = { type?: string; name?: string; [attribute: string]: unknown };
-
-/** A Plotly figure as data: traces, layout and optional config, exactly what `Plotly.newPlot` takes. */
-export interface PlotlyFigure {
-  data: PlotlyTrace[];
-  layout?: Record<string, unknown>;
-  config?: Record<string, unknown>;
-}
+import type { PlotlyFigure } from "../core/index.js";
+// The figure type itself is a ground-floor primitive (core/figure.ts); re-exported here where figures are shown.
+export type { PlotlyFigure, PlotlyTrace } from "../core/index.js";
 
 /** Absolute path of the Plotly bundle (`plotly.js-dist-min/plotly.min.js`). */
 export function plotlyBundlePath(): string {

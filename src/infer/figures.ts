@@ -2,13 +2,11 @@
  * Plotly figures (plain `{data, layout}` objects) for the judge-free analyses; export them with `exportFigures` /
  * `showFigure` from the figures stage. Kept beside the analyses so the notebook holds no chart logic.
  */
+import type { LaidOutFigure } from "../core/index.js";
 import { distribution, type OutputSummary, type ResponseAnalysis } from "./analysis.js";
 
-/** A Plotly figure as plain data. */
-export interface InferFigure {
-  data: { type?: string; name?: string; [attribute: string]: unknown }[];
-  layout: Record<string, unknown>;
-}
+/** A Plotly figure with its layout set: the ground-floor figure type (core/figure.ts), named for this stage. */
+export type InferFigure = LaidOutFigure;
 
 const TEST_SET_COLORS: Record<string, string> = { iCliniq: "#4C78A8", "MedInstruct-test": "#F58518", AlpacaFarm: "#54A24B" };
 const TEST_SET_ORDER = ["iCliniq", "MedInstruct-test", "AlpacaFarm"];

@@ -3,14 +3,12 @@
  * with their bootstrap intervals, and win rate against output-length difference. Shown with `showFigure` and
  * exported with `exportFigures` (figures stage); built here so the notebook and the figures helper share them.
  */
+import type { LaidOutFigure } from "../core/index.js";
 import type { LengthDiffBin } from "./length-diagnostics.js";
 import type { VerdictLabel } from "./position-bias.js";
 
-/** A Plotly figure as plain data (structurally the figures stage's `PlotlyFigure`). */
-export interface JudgeFigure {
-  data: { type?: string; name?: string; [attribute: string]: unknown }[];
-  layout: Record<string, unknown>;
-}
+/** A Plotly figure with its layout set: the ground-floor figure type (core/figure.ts), named for this stage. */
+export type JudgeFigure = LaidOutFigure;
 
 const LABELS: VerdictLabel[] = ["model", "tie", "reference", "unparsed"];
 
