@@ -4,8 +4,8 @@
  * interval per model x test set x reference x judge x policy. Each verdict group is assigned to a judge slot of the
  * paper: the main judge (gpt-3.5-turbo) or the ablation judge (claude-2, Figure 5).
  */
-import { describeSubstitution } from "../llm/index.js";
-import { groupVerdicts, judgeDeviations, loadVerdicts, summarizeVerdicts, type VerdictParseMode as ParseMode, type ScoringPolicy, type VerdictRecord } from "../judge/index.js";
+import { displayModel } from "../llm/index.js";
+import { groupVerdicts, judgeDeviations, loadVerdicts, slotDeviations, summarizeVerdicts, type VerdictParseMode as ParseMode, type ScoringPolicy, type VerdictRecord } from "../judge/index.js";
 import { PAPER_ABLATION_JUDGE, PAPER_JUDGE, PAPER_TEST_SET_SIZES, type PaperTestSet } from "./paper-spec.js";
 import type { ReproducedWinRate } from "./paper.js";
 
@@ -47,7 +47,7 @@ function judgeLabel(records: readonly VerdictRecord[]): string {
   const r = records[0]!;
   const versions = [...new Set(records.map((x) => x.judge.modelVersion).filter((v): v is string => !!v))];
   // A GGUF path says nothing beyond its file name; long ids are cut from the left.
-  const id = /\.gguf$/i.test(r.judge.model) ? r.judge.model.split(/[\\/]/).pop()! : r.judge.model;
+  const id = displayModel(r.judge.model);
   const model = id.length > 48 ? `…${id.slice(-46)}` : id;
   return `${r.judge.provider}:${model}${versions.length ? ` (${versions.join(", ")})` : ""}`;
 }
@@ -82,12 +82,7 @@ export function reproducedWinRates(records: readonly VerdictRecord[], options: R
       run: options.run ?? "default",
     };
     // A judge other than the paper's fills the slot: say so, beside every number resting on it.
-    const judgeModel = g.records[0]!.judge.model;
-    const judgeName = /\.gguf$/i.test(judgeModel) ? judgeModel.split(/[\\/]/).pop()! : judgeModel;
-    const deviations = [
-      ...(judgeModel !== slot ? [describeSubstitution({ role: slot === PAPER_ABLATION_JUDGE ? "ablation judge" : "judge", paper: slot, used: judgeName, provider: slot === PAPER_ABLATION_JUDGE ? "anthropic" : "openai", reason: "", source: "" })] : []),
-      ...(options.adaptations?.get(judgeModel) ?? []),
-    ];
+    const deviations = slotDeviations(g.records[0]!.judge.model, slot, options.adaptations);
     if (deviations.length) rep.deviations = deviations;
     const key = [g.model, g.testSet, g.reference, slot].join("\u0000");
     const prev = best.get(key);

@@ -4,7 +4,7 @@
  * resume, to score, and by the figures. Researchers may drop their own verdict files (this shape, or converted from
  * upstream/AlpacaEval files with `formats.ts`) into the same folder.
  */
-import { describeAdaptation, readDeviations } from "../llm/index.js";
+import { describeAdaptation, describeSubstitution, displayModel, readDeviations } from "../llm/index.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError, readTextFile, runDir } from "../core/index.js";
@@ -141,6 +141,21 @@ export function judgeDeviations(run = "default"): Map<string, string[]> {
     }
   }
   return out;
+}
+
+/**
+ * What a judge's verdicts deviate from the paper by, when they fill the paper judge slot `slot` (`gpt-3.5-turbo` or
+ * `claude-2`): a different judge model is a substitution ("judge gpt-6-luna for gpt-3.5-turbo (shut down
+ * 2026-10-23)"), followed by that model's recorded adaptations (from {@link judgeDeviations}). Score and figures share it.
+ */
+export function slotDeviations(judgeModel: string, slot: string, adaptations: ReadonlyMap<string, string[]> = new Map()): string[] {
+  const ablation = /claude/i.test(slot);
+  return [
+    ...(judgeModel !== slot
+      ? [describeSubstitution({ role: ablation ? "ablation judge" : "judge", paper: slot, used: displayModel(judgeModel), provider: ablation ? "anthropic" : "openai", reason: "", source: "" })]
+      : []),
+    ...(adaptations.get(judgeModel) ?? []),
+  ];
 }
 
 /** All verdict records of a run that pass `filter` (from every file in its verdicts folder). */

@@ -55,6 +55,11 @@ export function readDeviations(configFile: string): Deviations {
   }
 }
 
+/** A model as messages and captions name it: a local GGUF path by its file name (never this machine's folders). */
+export function displayModel(model: string): string {
+  return /\.gguf$/i.test(model) ? model.split(/[\\/]/).pop()! : model;
+}
+
 /** "gpt-6-luna: temperature 0 dropped", one short line per adaptation (captions, summaries). */
 export function describeAdaptation(a: Adaptation): string {
   const what =
@@ -62,9 +67,7 @@ export function describeAdaptation(a: Adaptation): string {
     : a.action === "renamed" ? `${a.parameter} sent as ${String(a.to)}`
     : a.action === "set" ? `${a.parameter} set to ${JSON.stringify(a.to)}`
     : `${a.parameter} ${a.action} from ${JSON.stringify(a.from)} to ${JSON.stringify(a.to)}`;
-  // A local model's path says nothing beyond its file name (and must not print this machine's folders).
-  const model = /\.gguf$/i.test(a.model) ? a.model.split(/[\\/]/).pop()! : a.model;
-  return `${model}: ${what}`;
+  return `${displayModel(a.model)}: ${what}`;
 }
 
 /** One line per deviation, for summaries, captions and the paper-vs-reproduced table. */

@@ -11,9 +11,9 @@ import {
   alpacaEvalWinRate, bootstrapWinRate, loadVerdicts, pairAlpacareComparisonFiles, readAlpacaEvalAnnotations,
   readAlpacareComparisonFiles, readVerdictFile, reparseVerdicts, unparsedVerdicts, winRateTable, type VerdictParseMode, type ScoringPolicy,
   type VerdictRecord, type VerdictFilter, type JudgeTemplate, groupVerdicts, verdictTexts, loadJudgeTemplate, buildJudgePrompt,
-  writeAlpacareComparisonFiles, writeAlpacaEvalAnnotations, toAlpacaEvalAnnotations, verdictSafeName, dualSidedScores, lengthAdjustedWinRate, judgeDeviations,
+  writeAlpacareComparisonFiles, writeAlpacaEvalAnnotations, toAlpacaEvalAnnotations, verdictSafeName, dualSidedScores, lengthAdjustedWinRate, judgeDeviations, slotDeviations,
 } from "../../judge/index.js";
-import { describeAdaptation, describeSubstitution, readDeviations } from "../../llm/index.js";
+import { describeAdaptation, readDeviations } from "../../llm/index.js";
 import { UsageError, type Command } from "../command.js";
 
 const help = `alpacare score: win rates from verdicts (the paper's dual-sided metric, plus interval and diagnostics).
@@ -100,15 +100,10 @@ const nn = (x: number): number | null => (Number.isNaN(x) ? null : x);
  * Native verdicts: a judge other than the paper's gpt-3.5-turbo / claude-2 is a substitution, and the adaptations
  * recorded for that judge model come along; both are printed beside the numbers.
  */
-function withDeviations(rows: ScoreRow[], adaptations: Map<string, string[]>): ScoreRow[] {
+function withDeviations(rows: ScoreRow[], adaptations: ReadonlyMap<string, string[]>): ScoreRow[] {
   for (const r of rows) {
     if (!r.judge) continue;
-    const slot = /claude/i.test(r.judge) ? "claude-2" : "gpt-3.5-turbo";
-    const name = /\.gguf$/i.test(r.judge) ? r.judge.split(/[\\/]/).pop()! : r.judge;
-    const d = [
-      ...(r.judge !== slot ? [describeSubstitution({ role: slot === "claude-2" ? "ablation judge" : "judge", paper: slot, used: name, provider: slot === "claude-2" ? "anthropic" : "openai", reason: "", source: "" })] : []),
-      ...(adaptations.get(r.judge) ?? []),
-    ];
+    const d = slotDeviations(r.judge, /claude/i.test(r.judge) ? "claude-2" : "gpt-3.5-turbo", adaptations);
     if (d.length) r.deviations = d;
   }
   return rows;
