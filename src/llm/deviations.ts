@@ -16,13 +16,21 @@ export interface Deviations {
 
 const idOf = (x: object) => JSON.stringify(x, Object.keys(x).filter((k) => k !== "count").sort());
 
+/**
+ * What makes two adaptations the same change: model, parameter, action and values; per-item reductions (a local
+ * context) differ only in their numbers, so they are one change (kept with the smallest limit).
+ */
+export function adaptationKey(a: Adaptation): string {
+  return `${a.model}|${a.parameter}|${a.action}${a.action === "reduced" ? "" : `|${JSON.stringify(a.from)}|${JSON.stringify(a.to)}`}`;
+}
+
 /** Merge lists, one entry per distinct record (adaptation counts add up). */
 export function mergeDeviations(a: Partial<Deviations>, b: Partial<Deviations>): Deviations {
   const subs = new Map<string, Substitution>();
   for (const s of [...(a.substitutions ?? []), ...(b.substitutions ?? [])]) subs.set(idOf(s), s);
   const adapts = new Map<string, Adaptation>();
   for (const x of [...(a.adaptations ?? []), ...(b.adaptations ?? [])]) {
-    const id = `${x.model}|${x.parameter}|${x.action}${x.action === "reduced" ? "" : `|${JSON.stringify(x.from)}|${JSON.stringify(x.to)}`}`;
+    const id = adaptationKey(x);
     const seen = adapts.get(id);
     if (!seen) adapts.set(id, { ...x });
     else {

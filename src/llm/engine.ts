@@ -23,6 +23,7 @@ import { Pacer, paceScope } from "./pacer-gate.js";
 import { costUsd, priceOf, priceTable } from "./prices.js";
 import { createAnthropicProvider } from "./providers/anthropic.js";
 import { createOpenAIProvider } from "./providers/openai.js";
+import { adaptationKey } from "./deviations.js";
 import { adaptRequest, requestFieldOf, type Adaptation, type LearnedRules } from "./params.js";
 import { fetchServed, judgeServed, unavailableError, type ModelCheck } from "./preflight.js";
 import { lookupModel } from "./registry.js";
@@ -76,7 +77,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const note = (list: Adaptation[]) => {
     for (const a of list) {
       // Per-item reductions (a local context) differ only in their numbers: one entry, the smallest limit, a count.
-      const id = a.action === "reduced" ? `${a.model}|${a.parameter}|reduced` : `${a.model}|${a.parameter}|${a.action}|${JSON.stringify(a.from)}|${JSON.stringify(a.to)}`;
+      const id = adaptationKey(a);
       const seen = adaptationsSeen.get(id);
       if (!seen) adaptationsSeen.set(id, { ...a, count: 1 });
       else {

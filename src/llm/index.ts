@@ -30,7 +30,7 @@ export { chooseModel, describeSubstitution } from "./substitute.js";
 export type { Substitution, ModelChoice, ModelTarget, ChooseOptions } from "./substitute.js";
 export { modelRows, refreshRegistry } from "./refresh.js";
 export type { ModelRow } from "./refresh.js";
-export { recordDeviations, readDeviations, mergeDeviations, describeDeviations, describeAdaptation, displayModel } from "./deviations.js";
+export { recordDeviations, readDeviations, mergeDeviations, describeDeviations, describeAdaptation, displayModel, adaptationKey } from "./deviations.js";
 export type { Deviations } from "./deviations.js";
 export { Semaphore, TokenBucket, backoffMs, sleep as llmSleep } from "./limits.js";
 export {
