@@ -1,4 +1,5 @@
 /** Shared setup for the generate tests: a temporary data dir that sees the acquired data/raw, and the fake teacher. */
+import { after, before } from "node:test";
 import { mkdtempSync, rmSync, symlinkSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,3 +45,28 @@ export async function startTeacherServer(latencyMs = 2): Promise<FakeServer & { 
 export function lines(file: string): string[] {
   return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "") : [];
 }
+
+/**
+ * Register before/after hooks for a test file that generates tasks against the fake teacher: a temporary data folder
+ * (`ALPACARE_DATA_DIR`), a test key and the server, all restored afterwards. The returned object is filled in `before`.
+ */
+export function useTeacherServer(): { tmp: { dir: string; cleanup: () => void }; server: Awaited<ReturnType<typeof startTeacherServer>> } {
+  const ctx = {} as ReturnType<typeof useTeacherServer>;
+  const saved = { data: process.env.ALPACARE_DATA_DIR, key: process.env.OPENAI_API_KEY };
+  before(async () => {
+    ctx.tmp = tempDataDir();
+    process.env.ALPACARE_DATA_DIR = ctx.tmp.dir;
+    process.env.OPENAI_API_KEY = "test-key";
+    ctx.server = await startTeacherServer();
+  });
+  after(async () => {
+    await ctx.server.close();
+    ctx.tmp.cleanup();
+    if (saved.data === undefined) delete process.env.ALPACARE_DATA_DIR;
+    else process.env.ALPACARE_DATA_DIR = saved.data;
+    if (saved.key === undefined) delete process.env.OPENAI_API_KEY;
+    else process.env.OPENAI_API_KEY = saved.key;
+  });
+  return ctx;
+}
+

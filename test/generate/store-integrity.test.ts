@@ -1,7 +1,7 @@
 // Task generation's run store under torn writes (issue 12): every file the run writes (tasks, rejects, requests,
 // completions) cut at points of its last record, then rerun twice: no run stuck on a fragment, no task lost (a
 // task whose request was marked done is committed again from the stored answer), nothing paid twice.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,34 +9,17 @@ import { parseJsonl } from "../../src/core/index.js";
 import { createEngine } from "../../src/llm/index.js";
 import { loadInstructionPrompt, loadSeedTasks } from "../../src/data/index.js";
 import { generateTasks, taskRunFiles, type GenerateTasksOptions } from "../../src/generate/index.js";
-import { startTeacherServer, tempDataDir } from "./helpers.js";
+import { useTeacherServer } from "./helpers.js";
 
-let tmp: ReturnType<typeof tempDataDir>;
-let server: Awaited<ReturnType<typeof startTeacherServer>>;
-const saved = { data: process.env.ALPACARE_DATA_DIR, key: process.env.OPENAI_API_KEY };
+const suite = useTeacherServer();
 const haveData = existsSync(join(process.cwd(), "data", "raw"));
-
-before(async () => {
-  tmp = tempDataDir();
-  process.env.ALPACARE_DATA_DIR = tmp.dir;
-  process.env.OPENAI_API_KEY = "test-key";
-  server = await startTeacherServer();
-});
-after(async () => {
-  await server.close();
-  tmp.cleanup();
-  if (saved.data === undefined) delete process.env.ALPACARE_DATA_DIR;
-  else process.env.ALPACARE_DATA_DIR = saved.data;
-  if (saved.key === undefined) delete process.env.OPENAI_API_KEY;
-  else process.env.OPENAI_API_KEY = saved.key;
-});
 
 function options(run: string): GenerateTasksOptions {
   return {
     run,
     target: 20,
-    teacher: { provider: "openai", model: "gpt-4", baseURL: server.openaiBaseURL },
-    engine: createEngine({ cacheDir: join(tmp.dir, "cache"), retryBaseMs: 5, concurrency: 2, progress: false }),
+    teacher: { provider: "openai", model: "gpt-4", baseURL: suite.server.openaiBaseURL },
+    engine: createEngine({ cacheDir: join(suite.tmp.dir, "cache"), retryBaseMs: 5, concurrency: 2, progress: false }),
     seeds: loadSeedTasks(),
     requirements: loadInstructionPrompt(),
     quiet: true,
@@ -65,7 +48,7 @@ test("every run-store file of generate-tasks torn in its last record: two reruns
   const saved = Object.fromEntries(Object.entries(kinds).map(([k, f]) => [k, readFileSync(f)]));
   const keptIds = new Set(ids(files.tasks));
   assert.ok(keptIds.size >= 20);
-  const sent = server.requests.length;
+  const sent = suite.server.requests.length;
   const notes: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((s: string) => (notes.push(String(s)), true)) as typeof process.stderr.write;
@@ -93,7 +76,7 @@ test("every run-store file of generate-tasks torn in its last record: two reruns
   } finally {
     process.stderr.write = write;
   }
-  assert.equal(server.requests.length, sent, "redone requests came from the LLM cache");
+  assert.equal(suite.server.requests.length, sent, "redone requests came from the LLM cache");
   assert.ok(notes.some((n) => /tasks\.jsonl: cut a torn last record/.test(n)), "the cut is reported");
   assert.ok(notes.some((n) => /marked done but its tasks or rejects are not all stored/.test(n)), "the re-commit is reported");
 });
@@ -104,16 +87,16 @@ test("every writer of a task run refuses a run another process holds, before sen
   const { filterGeneratedTasks, generateResponses } = await import("../../src/generate/index.js");
   await generate("held");
   const holder = await holdLockInChild(runDir("held"));
-  const sent = server.requests.length;
+  const sent = suite.server.requests.length;
   try {
     const refused = (e: Error) => /run "held" is in use by process \d+ \(test holder/.test(e.message);
     await assert.rejects(generateTasks({ ...options("held"), target: 40 }), refused);
-    const engine = createEngine({ cacheDir: join(tmp.dir, "cache"), progress: false });
-    await assert.rejects(generateResponses({ run: "held", responder: { provider: "openai", model: "gpt-3.5-turbo", baseURL: server.openaiBaseURL }, engine, quiet: true }), refused);
+    const engine = createEngine({ cacheDir: join(suite.tmp.dir, "cache"), progress: false });
+    await assert.rejects(generateResponses({ run: "held", responder: { provider: "openai", model: "gpt-3.5-turbo", baseURL: suite.server.openaiBaseURL }, engine, quiet: true }), refused);
     await engine.close();
     await assert.rejects(filterGeneratedTasks("held"), refused);
   } finally {
     await holder.kill("SIGKILL");
   }
-  assert.equal(server.requests.length, sent, "no request sent by a refused writer");
+  assert.equal(suite.server.requests.length, sent, "no request sent by a refused writer");
 });

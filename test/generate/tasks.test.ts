@@ -1,37 +1,21 @@
 // The generation loop against the loopback fake OpenAI server: faults, abort + resume, determinism, dry run.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createEngine } from "../../src/llm/index.js";
 import { loadInstructionPrompt, loadSeedTasks } from "../../src/data/index.js";
 import { generateTasks, makeRougeInlineDeduper, readGeneratedTasks, readRejectedTasks, taskRunFiles, type GenerateTasksOptions } from "../../src/generate/index.js";
-import { lines, startTeacherServer, tempDataDir } from "./helpers.js";
+import { lines, useTeacherServer } from "./helpers.js";
 
-let tmp: ReturnType<typeof tempDataDir>;
-let server: Awaited<ReturnType<typeof startTeacherServer>>;
-const saved = { data: process.env.ALPACARE_DATA_DIR, key: process.env.OPENAI_API_KEY };
+const suite = useTeacherServer();
 
-before(async () => {
-  tmp = tempDataDir();
-  process.env.ALPACARE_DATA_DIR = tmp.dir;
-  process.env.OPENAI_API_KEY = "test-key";
-  server = await startTeacherServer();
-});
-after(async () => {
-  await server.close();
-  tmp.cleanup();
-  if (saved.data === undefined) delete process.env.ALPACARE_DATA_DIR;
-  else process.env.ALPACARE_DATA_DIR = saved.data;
-  if (saved.key === undefined) delete process.env.OPENAI_API_KEY;
-  else process.env.OPENAI_API_KEY = saved.key;
-});
 
 function options(run: string, cache: string, extra: Partial<GenerateTasksOptions> = {}): GenerateTasksOptions {
   return {
     run,
     target: 60,
-    teacher: { provider: "openai", model: "gpt-4", baseURL: server.openaiBaseURL },
-    engine: createEngine({ cacheDir: join(tmp.dir, cache), retryBaseMs: 5, concurrency: 4, progress: false }),
+    teacher: { provider: "openai", model: "gpt-4", baseURL: suite.server.openaiBaseURL },
+    engine: createEngine({ cacheDir: join(suite.tmp.dir, cache), retryBaseMs: 5, concurrency: 4, progress: false }),
     seeds: loadSeedTasks(),
     requirements: loadInstructionPrompt(),
     quiet: true,
@@ -57,8 +41,8 @@ test("generates past the target through 429/500 faults, with provenance", async 
   assert.equal(t.configHash, s.configHash);
   // tasks are committed in request order
   for (let i = 1; i < tasks.length; i++) assert.ok(tasks[i]!.request >= tasks[i - 1]!.request);
-  for (const [, n] of server.answered) assert.equal(n, 1);
-  assert.ok(server.requests.length > server.answered.size, "faults were injected and retried");
+  for (const [, n] of suite.server.answered) assert.equal(n, 1);
+  assert.ok(suite.server.requests.length > suite.server.answered.size, "faults were injected and retried");
 });
 
 test("abort mid-run, resume: the same tasks as an uninterrupted run, nothing sent twice", async () => {
