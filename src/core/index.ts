@@ -8,3 +8,6 @@ export * from "./random.js";
 export * from "./lock.js";
 export * from "./redact.js";
 export * from "./figure.js";
+export * from "./numpy.js";
+export * from "./stats.js";
+export * from "./html.js";

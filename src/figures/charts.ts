@@ -3,6 +3,7 @@
  * one- and two-ring sunbursts (the paper's style: plotly's qualitative palette, labels inside the sectors),
  * histograms, and share-by-level comparisons. Pure functions from plain counts to a {@link PlotlyFigure}.
  */
+import { medianOfFinite } from "../core/index.js";
 import type { PlotlyFigure } from "./plotly.js";
 
 /** A label and its count (the shape of `countLabels` in src/data). */
@@ -210,7 +211,7 @@ export function histogramChart(series: readonly HistogramSeries[], options: Hist
   return {
     data: series.map((s, i) => ({
       type: "histogram",
-      name: `${s.name} (n=${s.values.length}, median ${median(s.values)})`,
+      name: `${s.name} (n=${s.values.length}, median ${medianOfFinite(s.values)})`,
       x: [...s.values],
       xbins: { start, end: max + size, size },
       histnorm: options.histnorm === "percent" ? "percent" : "",
@@ -273,13 +274,6 @@ export function levelShareChart(
       margin: { l: 60, r: 30, t: 90, b: 60 },
     },
   };
-}
-
-function median(values: readonly number[]): number {
-  if (!values.length) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** 1, 2, 5, 10, 20, 50... at or above `x`. */

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import { figuresDir } from "../core/paths.js";
 import { withBrowser, plotlyPage } from "./browser.js";
-import { escapeHtml, scriptJson } from "./html.js";
+import { escapeHtml, scriptJson } from "../core/index.js";
 import { figureTitle, responsiveLayout } from "./show.js";
 import { plotlyBundlePath, plotlyBundleSource, plotlyVersion, withWorkbenchLayout, type PlotlyFigure } from "./plotly.js";
 

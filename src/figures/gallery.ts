@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { figuresDir, projectRoot } from "../core/paths.js";
-import { escapeHtml } from "./html.js";
+import { escapeHtml } from "../core/index.js";
 import { figureProvenanceHtml, type FigureSidecar } from "./export.js";
 
 /** Options for {@link writeFigureIndex}. */

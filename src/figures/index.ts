@@ -15,4 +15,3 @@ export * from "./paper-figures.js";
 export * from "./judgefree-stats.js";
 export * from "./judgefree.js";
 export * from "./charts.js";
-export * from "./table.js";

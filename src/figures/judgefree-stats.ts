@@ -172,25 +172,3 @@ export function leastSquaresLine(x: ArrayLike<number>, y: ArrayLike<number>): Li
   const r2 = sxx > 0 && syy > 0 ? (sxy * sxy) / (sxx * syy) : NaN;
   return { n, slope, intercept, r2 };
 }
-
-/** Mean of finite values; NaN when there are none. */
-export function meanOfFinite(xs: ArrayLike<number>): number {
-  let s = 0;
-  let k = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i]!;
-    if (Number.isFinite(v)) {
-      s += v;
-      k++;
-    }
-  }
-  return k ? s / k : NaN;
-}
-
-/** Median of finite values; NaN when there are none. */
-export function medianOfFinite(xs: ArrayLike<number>): number {
-  const a = Array.from(xs).filter(Number.isFinite).sort((p, q) => p - q);
-  if (!a.length) return NaN;
-  const h = a.length >> 1;
-  return a.length % 2 ? a[h]! : (a[h - 1]! + a[h]!) / 2;
-}

@@ -21,7 +21,8 @@ import {
 } from "./paper-spec.js";
 import type { FigureItem } from "./export.js";
 import { paperChrome, type PaperPlot, type ReportedWinRate } from "./paper.js";
-import { meanOfFinite, medianOfFinite, kendallTauB, leastSquaresLine, pearsonCorrelation, seededSampleIndices, type KendallOptions } from "./judgefree-stats.js";
+import { meanOfFinite, medianOfFinite } from "../core/index.js";
+import { kendallTauB, leastSquaresLine, pearsonCorrelation, seededSampleIndices, type KendallOptions } from "./judgefree-stats.js";
 
 /** Where the judge-free analyses read answers from (the data stage's loaders by default; tests inject their own). */
 export interface AnswerSource {

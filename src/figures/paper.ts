@@ -6,6 +6,7 @@
  *   with its bootstrap 95% interval); a cell with no verdicts is marked "no verdicts", never drawn as zero.
  * Both are pure functions of plain records; loading the verdicts is `paper-reproduced.ts`'s job.
  */
+import { escapePlotlyText } from "../core/index.js";
 import type { PaperValue } from "../data/index.js";
 import type { PlotlyFigure } from "./plotly.js";
 import {
@@ -239,10 +240,6 @@ function subtitleParts(p: FigureProvenance): string[] {
   return [`Values: ${p.source}`, `Judge: ${p.judge} · prompt ${p.prompt}`, `Policy: ${p.policy} · ${p.items}`, ...p.notes];
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
 /** Bar centre of series `i` of `n` in category `g` under Plotly's grouped-bar geometry. */
 function barCentre(g: number, i: number, n: number, bargap: number): number {
   const groupWidth = 1 - bargap;
@@ -275,12 +272,12 @@ export function paperChrome(titleHtml: string, subtitleHtml: string): Record<str
 
 function baseLayout(spec: PaperFigureSpec, title: string, prov: FigureProvenance, yMax: number, options: PaperPlotOptions, bargap: number, alert?: string): Record<string, unknown> {
   const parts = subtitleParts(prov);
-  const subtitle = [...(alert ? [`<span style="color:#C00000"><b>${alert}</b></span>`] : []), ...parts.map((l) => escapeHtml(l))].join("<br>");
+  const subtitle = [...(alert ? [`<span style="color:#C00000"><b>${alert}</b></span>`] : []), ...parts.map((l) => escapePlotlyText(l))].join("<br>");
   const subtitleLines = parts.length + (alert ? 1 : 0);
   return {
     width: options.width ?? 1000,
     height: options.height ?? 520,
-    ...paperChrome(`<b>${escapeHtml(title)}</b>`, subtitle),
+    ...paperChrome(`<b>${escapePlotlyText(title)}</b>`, subtitle),
     margin: { l: 60, r: 20, t: 52 + 14 * subtitleLines, b: 70 },
     barmode: "group",
     bargap,
@@ -361,7 +358,7 @@ export function buildPaperFigure(spec: PaperFigureSpec, reported: readonly Repor
       textfont: { size: 11, color: LABEL_COLOR, family: FONT },
       marker: { color: series.color, line: { width: 0 } },
       customdata: cells.map((c) => cellKey(c)),
-      hovertemplate: `%{x}<br>${escapeHtml(series.name)}: %{y}% (paper)<extra></extra>`,
+      hovertemplate: `%{x}<br>${escapePlotlyText(series.name)}: %{y}% (paper)<extra></extra>`,
       meta: { kind: "paper", series: series.name },
     });
   });
@@ -450,7 +447,7 @@ export function buildComparisonFigure(spec: PaperFigureSpec, rows: readonly Pape
       textfont: { size: 9, color: "#7F7F7F", family: FONT },
       marker: { color: "rgba(255,255,255,0)", line: { color: series.dark, width: 1.5 }, pattern: { shape: "/", fgcolor: series.color, size: 6, solidity: 0.35 } },
       customdata: key,
-      hovertemplate: `%{x}<br>${escapeHtml(series.name)}: %{y}% (paper)<extra></extra>`,
+      hovertemplate: `%{x}<br>${escapePlotlyText(series.name)}: %{y}% (paper)<extra></extra>`,
       meta: { kind: "paper", series: series.name },
     });
     data.push({
@@ -479,7 +476,7 @@ export function buildComparisonFigure(spec: PaperFigureSpec, rows: readonly Pape
         promptHash: r.reproduced?.promptHash ?? null,
         unparsed: r.reproduced?.unparsed ?? null,
       })),
-      hovertemplate: `%{x}<br>${escapeHtml(series.name)}: %{y:.1f}% reproduced<br>n = %{customdata.n}, 95%% CI %{customdata.ci95}<br>judge %{customdata.judgeModel}<extra></extra>`,
+      hovertemplate: `%{x}<br>${escapePlotlyText(series.name)}: %{y:.1f}% reproduced<br>n = %{customdata.n}, 95%% CI %{customdata.ci95}<br>judge %{customdata.judgeModel}<extra></extra>`,
       meta: { kind: "reproduced", series: series.name },
     });
   });
@@ -488,8 +485,8 @@ export function buildComparisonFigure(spec: PaperFigureSpec, rows: readonly Pape
   const alert = !empty.length
     ? undefined
     : empty.length === spec.series.length
-      ? `No verdicts yet in run ${escapeHtml(options.run ?? "default")} for any bar of this figure: run alpacare judge to fill them`
-      : `No verdicts yet for ${empty.map((e) => escapeHtml(e.name)).join(", ")}: run alpacare judge to fill these bars`;
+      ? `No verdicts yet in run ${escapePlotlyText(options.run ?? "default")} for any bar of this figure: run alpacare judge to fill them`
+      : `No verdicts yet for ${empty.map((e) => escapePlotlyText(e.name)).join(", ")}: run alpacare judge to fill these bars`;
   const prov = reproducedProvenance(spec, rows, options.policy ?? "alpacare", options.run);
   const title = `${spec.title}: paper (hatched) vs reproduced (solid, 95% CI)`;
   const layout = baseLayout(spec, title, prov, yMaxFor(values), options, bargap, alert);
@@ -642,7 +639,7 @@ export function buildDifferenceTableFigure(rows: readonly DifferenceTableRow[], 
       },
     ],
     layout: {
-      title: { text: `<b>${escapeHtml(title)}</b>`, x: 0.01, xanchor: "left", font: { family: FONT, size: 14 } },
+      title: { text: `<b>${escapePlotlyText(title)}</b>`, x: 0.01, xanchor: "left", font: { family: FONT, size: 14 } },
       width: 1000,
       height: Math.min(3600, 120 + 21 * Math.max(1, rows.length)),
       margin: { l: 10, r: 10, t: 50, b: 10 },

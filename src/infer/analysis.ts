@@ -15,6 +15,7 @@
  *   (catches "1000000..." and whitespace runs that have no words).
  */
 import { deflateRawSync } from "node:zlib";
+import { escapeHtml, meanOfFinite, quantileSorted } from "../core/index.js";
 import type { FinishReason } from "../llm/index.js";
 
 /** Whitespace-separated words. */
@@ -147,14 +148,8 @@ export interface Distribution {
 /** Distribution of a sample (linear-interpolated quantiles; NaN fields for an empty sample). */
 export function distribution(values: readonly number[]): Distribution {
   const v = [...values].sort((a, b) => a - b);
-  const q = (p: number) => {
-    if (!v.length) return NaN;
-    const x = (v.length - 1) * p;
-    const lo = Math.floor(x);
-    const hi = Math.ceil(x);
-    return v[lo]! + (v[hi]! - v[lo]!) * (x - lo);
-  };
-  const mean = v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
+  const q = (p: number) => quantileSorted(v, p);
+  const mean = meanOfFinite(v); // of the sorted values, in that order
   return { n: v.length, mean, median: q(0.5), p10: q(0.1), p25: q(0.25), p75: q(0.75), p90: q(0.9), min: v.length ? v[0]! : NaN, max: v.length ? v[v.length - 1]! : NaN };
 }
 
@@ -196,11 +191,6 @@ export function summariseOutputs(model: string, testSet: string, outputs: readon
       degenerateRate: rate((r) => r.degenerate),
     },
   };
-}
-
-/** Escape text for HTML. */
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
 /** One column of the side-by-side viewer: a model's name and its outputs (matched to items by id). */

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError, readJson, readJsonl, writeFileAtomic, writeJsonl } from "../core/index.js";
-import { npRint, npSum, npSampleStd } from "./numpy.js";
+import { npRint, npSum, npSampleStd } from "../core/index.js";
 import { parseVerdictAllModes } from "./parse.js";
 import { dualSidedScores, type VerdictScoreOptions } from "./score.js";
 import type { JudgeOrder, VerdictRecord } from "./types.js";

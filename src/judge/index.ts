@@ -7,7 +7,6 @@
 export * from "./types.js";
 export * from "./templates.js";
 export * from "./parse.js";
-export * from "./numpy.js";
 export * from "./score.js";
 export * from "./position-bias.js";
 export * from "./length-diagnostics.js";

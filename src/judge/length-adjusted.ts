@@ -4,7 +4,7 @@
  * labels, sklearn's objective) is written inline so the number does not depend on a numerics library, and reads
  * best on its own.
  */
-import { npSampleStd } from "./numpy.js";
+import { npSampleStd } from "../core/index.js";
 import { lengthDifference } from "./length-diagnostics.js";
 import { winRate } from "./score.js";
 import type { ItemVerdicts } from "./types.js";

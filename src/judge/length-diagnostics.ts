@@ -2,7 +2,7 @@
  * Length effects: does the judge reward longer outputs? The win rate in bins of output-length difference. Its own
  * module because it is a diagnostic over item scores and lengths, separate from how the scores are made.
  */
-import { npPercentileSorted } from "./numpy.js";
+import { npPercentileSorted } from "../core/index.js";
 import { winRate } from "./score.js";
 import type { ItemVerdicts } from "./types.js";
 

@@ -10,8 +10,7 @@
  * FastChat (`fastchat` policy): an item counts as the shared verdict when both orders agree, and as a tie when they
  * disagree; unparsed still excludes the item.
  */
-import { mulberry32, resamplingPValue } from "../core/index.js";
-import { nanMean, npPercentileSorted, npSum, npSampleStd } from "./numpy.js";
+import { bootstrapMeans, nanMean, npPercentileSorted, npSampleStd, npSum, resamplingPValue } from "../core/index.js";
 import { positionBias } from "./position-bias.js";
 import type { ItemVerdicts, JudgeOrder, VerdictParseMode, ScoringPolicy, VerdictRecord, VerdictScore } from "./types.js";
 
@@ -138,14 +137,7 @@ export function bootstrapWinRate(scores: ArrayLike<number>, options: WinRateBoot
   const seed = options.seed ?? 42;
   const level = options.level ?? 0.95;
   if (s.length === 0) return { estimate: NaN, ci: [NaN, NaN], samples: B, seed };
-  const rand = mulberry32(seed);
-  const stats = new Float64Array(B);
-  const n = s.length;
-  for (let b = 0; b < B; b++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += s[Math.floor(rand() * n)]!;
-    stats[b] = (sum / n) * 100;
-  }
+  const stats = bootstrapMeans(s, { samples: B, seed }).map((m) => m * 100);
   stats.sort();
   const alpha = (1 - level) / 2;
   return { estimate: winRate(s), ci: [npPercentileSorted(stats, alpha * 100), npPercentileSorted(stats, (1 - alpha) * 100)], samples: B, seed };
@@ -172,15 +164,10 @@ export function pairedBootstrap(a: ReadonlyMap<string, number>, b: ReadonlyMap<s
   if (n === 0) return { estimate: NaN, ci: [NaN, NaN], samples: B, seed, n, pValue: NaN };
   const d = ids.map((id) => a.get(id)! - b.get(id)!);
   const estimate = (npSum(d) / n) * 100;
-  const rand = mulberry32(seed);
-  const stats = new Float64Array(B);
+  const stats = bootstrapMeans(d, { samples: B, seed }).map((m) => m * 100);
   let le = 0;
   let ge = 0;
-  for (let k = 0; k < B; k++) {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += d[Math.floor(rand() * n)]!;
-    const v = (sum / n) * 100;
-    stats[k] = v;
+  for (const v of stats) {
     if (v <= 0) le++;
     if (v >= 0) ge++;
   }

@@ -2,16 +2,12 @@
  * A live progress display for notebook cells: the same engine progress events that drive the CLI's bar redraw one
  * output in place while the cell runs (`tslab.newDisplay()` overwrites a single display entry).
  */
-import { formatDuration, progress } from "../core/index.js";
+import { escapeHtml as esc, formatDuration, progress } from "../core/index.js";
 import type { EngineProgress } from "./engine.js";
 
 /** The part of tslab's `Display` this uses. */
 export interface NotebookDisplay {
   html(s: string): void;
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** One progress state as a small HTML bar: done/total, rate, ETA, calls, cache hits, failures, tokens, dollars. */

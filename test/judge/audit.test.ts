@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseVerdictAlpacare, stripToAlphanumeric, type VerdictNames } from "../../src/judge/parse.js";
-import { nanMean, npRint } from "../../src/judge/numpy.js";
+import { nanMean, npRint } from "../../src/core/numpy.js";
 import { dualSidedScores, summarizeVerdicts, winRate } from "../../src/judge/score.js";
 import { alpacaEvalDiscreteWinRate, alpacaEvalWinRate, readAlpacareComparisonFiles, toAlpacaEvalAnnotations } from "../../src/judge/formats.js";
 import {

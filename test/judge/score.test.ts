@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { npSum, nanMean } from "../../src/judge/numpy.js";
+import { npSum, nanMean } from "../../src/core/numpy.js";
 import { bootstrapWinRate, dualSidedScores, itemScore, pairedBootstrap, summarizeVerdicts, winRate, itemScoreMap } from "../../src/judge/score.js";
 import { positionBias, verdictMatrix } from "../../src/judge/position-bias.js";
 import { lengthDiagnostics } from "../../src/judge/length-diagnostics.js";

@@ -7,6 +7,7 @@
  * bits for general floats (AlpaCare's scores are multiples of 0.25, where every order is exact, but imported
  * continuous preferences are not).
  */
+import { interpolateSorted } from "./stats.js";
 
 /** NumPy's pairwise sum of `a[start .. start+n)`. */
 export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - start): number {
@@ -73,12 +74,8 @@ export function npRint(x: number): number {
   return Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x);
 }
 
-/** `np.percentile` with linear interpolation, on a sorted array; q in [0, 100]. */
+/** `np.percentile` with linear interpolation, on a sorted array; q in [0, 100]. The position is computed as
+ * `((n - 1) * q) / 100`, NumPy's order of operations, so bootstrap interval ends match upstream bit for bit. */
 export function npPercentileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = ((n - 1) * q) / 100;
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  return interpolateSorted(sorted, ((sorted.length - 1) * q) / 100);
 }

@@ -1,8 +1,29 @@
 /**
- * HTML tables for notebooks: `tslab.display.html(tableHtml(df))` shows a danfojs DataFrame (anything with `columns`
- * and row `values`) or plain records as a styled table, instead of danfojs's box-drawing console print.
+ * HTML text primitives shared by every stage that writes HTML (figure pages, the gallery, notebook tables, progress
+ * bars): escaping for HTML and for Plotly's pseudo-HTML, JSON safe inside `<script>`, and the one table renderer
+ * (`tableHtml`) that notebooks and exports use.
  */
-import { escapeHtml } from "./html.js";
+
+/** Escape text for HTML content and attribute values (`& < > " '`). */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/**
+ * Escape text for Plotly's pseudo-HTML (titles, annotations, hover templates): only `& < >`. Plotly decodes a short
+ * list of named entities that does not include `&quot;`, so {@link escapeHtml} would show quotes as "&quot;".
+ */
+export function escapePlotlyText(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** JSON for embedding inside a `<script>`: `</script>` and U+2028/9 cannot end or break the script. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
 
 /** Something table-shaped: a danfojs DataFrame (`columns` + `values`), or an array of plain records. */
 export type TableLike = { columns: readonly (string | number)[]; values: readonly (readonly unknown[])[] } | readonly Record<string, unknown>[];
