@@ -9,28 +9,20 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { appendJsonl, readJson, readJsonlIfExists, runDir, writeFileAtomic } from "../core/index.js";
 import type { ProviderName } from "../llm/index.js";
-import type { ParseMode, RejectReason } from "./parse.js";
+import type { ParsedTask, ParseMode, RejectReason } from "./parse.js";
 import type { PromptTaskRef } from "./plan.js";
 import type { TaskRunConfig } from "./task-config.js";
 
-/** One kept task as stored in `tasks.jsonl`. */
-export interface GeneratedTask {
+/** One kept task as stored in `tasks.jsonl`: a parsed task (without the number the model wrote) and where it came from. */
+export interface GeneratedTask extends Omit<ParsedTask, "number"> {
   id: string;
   request: number;
-  fragment: number;
-  type: string;
-  topic: string;
-  view: string;
-  difficulty: string;
-  instruction: string;
-  input: string;
   /** The in-context tasks of the request (seed indices / machine task ids). */
   promptTasks: PromptTaskRef[];
   teacher: { provider: ProviderName; model: string; modelVersion?: string };
   finishReason: string;
   parse: ParseMode;
   configHash: string;
-  repairs?: string[];
 }
 
 /** One rejected fragment as stored in `rejects.jsonl`. */

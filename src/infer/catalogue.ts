@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { dataDir, InputError, projectRoot, readJson, readJsonlIfExists, runDir } from "../core/index.js";
-import { loadModelOutputs, loadTestSet, publishedModels, type TestSetName } from "../data/index.js";
+import { loadModelOutputs, loadTestSet, publishedModels, type ModelOutput, type TestSetName } from "../data/index.js";
 import type { FinishReason } from "../llm/index.js";
 import { inferItems, INFER_TEST_SETS, isInferTestSet, type InferItem } from "./testsets.js";
 import type { InferSettings, InferOutputRecord } from "./runner.js";
@@ -156,13 +156,7 @@ export function modelOutputCatalogue(run?: string, options: ModelOutputCatalogue
  * A model output from either source: AlpaCare's fields, plus `sourceId` (published: the upstream record's own id)
  * or `finishReason` (runs: why generation stopped, which tells a truncated answer for sure).
  */
-export interface AnyModelOutput {
-  id: string;
-  instruction: string;
-  input?: string;
-  raw_output: string;
-  response: string;
-  sourceId?: string;
+export interface AnyModelOutput extends ModelOutput {
   finishReason?: FinishReason;
 }
 

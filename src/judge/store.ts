@@ -163,14 +163,20 @@ export function loadVerdicts(run = "default", filter: VerdictFilter = {}): Verdi
   return verdictFiles(run).flatMap((f) => readVerdictFile(f).filter((r) => matchesVerdictFilter(r, filter)));
 }
 
-/** One group of verdicts: one (model, test set, reference, judge, template). */
-export interface VerdictGroup {
+/** What identifies a group of verdicts: one (model, test set, reference, judge model, template). */
+export interface VerdictGroupKey {
   model: string;
   testSet: string;
   reference: string;
+  /** The judge model that answered. */
   judge: string;
+  /** The template's name and its content hash. */
   template: string;
   templateHash: string;
+}
+
+/** One group of verdicts: its key and its records. */
+export interface VerdictGroup extends VerdictGroupKey {
   records: VerdictRecord[];
 }
 
@@ -189,15 +195,8 @@ export function groupVerdicts(records: readonly VerdictRecord[]): VerdictGroup[]
   return [...groups.values()];
 }
 
-/** One row of {@link winRateTable}: the group's identity and its summary. */
-export interface WinRateRow extends WinRateSummary {
-  model: string;
-  testSet: string;
-  reference: string;
-  judge: string;
-  template: string;
-  templateHash: string;
-}
+/** One row of {@link winRateTable}: the group's key and its summary. */
+export interface WinRateRow extends VerdictGroupKey, WinRateSummary {}
 
 /**
  * Win rate, 95% bootstrap interval, standard error, unparsed count and position-bias rates per
