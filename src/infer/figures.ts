@@ -5,9 +5,6 @@
 import type { LaidOutFigure } from "../core/index.js";
 import { distribution, type OutputSummary, type ResponseAnalysis } from "./analysis.js";
 
-/** A Plotly figure with its layout set: the ground-floor figure type (core/figure.ts), named for this stage. */
-export type InferFigure = LaidOutFigure;
-
 const TEST_SET_COLORS: Record<string, string> = { iCliniq: "#4C78A8", "MedInstruct-test": "#F58518", AlpacaFarm: "#54A24B" };
 const TEST_SET_ORDER = ["iCliniq", "MedInstruct-test", "AlpacaFarm"];
 
@@ -45,7 +42,7 @@ function missingCellsAnnotation(cells: readonly { model: string; testSet: string
  * drawn from precomputed quartiles (whiskers at the 10th and 90th percentiles, a mark at the mean), so the figure
  * stays small whatever the number of responses. The axis is logarithmic; empty answers are drawn at 1.
  */
-export function inferLengthFigure(groups: readonly { model: string; testSet: string; rows: readonly ResponseAnalysis[] }[], options: { measure?: "words" | "tokens"; title?: string } = {}): InferFigure {
+export function inferLengthFigure(groups: readonly { model: string; testSet: string; rows: readonly ResponseAnalysis[] }[], options: { measure?: "words" | "tokens"; title?: string } = {}): LaidOutFigure {
   const measure = options.measure ?? "words";
   const testSets = orderedTestSets(groups.map((g) => g.testSet));
   const data = testSets.map((t) => {
@@ -83,7 +80,7 @@ export function inferLengthFigure(groups: readonly { model: string; testSet: str
 }
 
 /** Rates per model, grouped by test set: `rate` one of emptyRate, truncatedRate, endsMidSentenceRate, degenerateRate. */
-export function inferRateFigure(summaries: readonly OutputSummary[], rate: "emptyRate" | "truncatedRate" | "endsMidSentenceRate" | "degenerateRate", options: { title?: string } = {}): InferFigure {
+export function inferRateFigure(summaries: readonly OutputSummary[], rate: "emptyRate" | "truncatedRate" | "endsMidSentenceRate" | "degenerateRate", options: { title?: string } = {}): LaidOutFigure {
   const testSets = orderedTestSets(summaries.map((s) => s.testSet));
   const label = { emptyRate: "empty", truncatedRate: "truncated", endsMidSentenceRate: "ends mid-sentence", degenerateRate: "degenerate repetition" }[rate];
   return {

@@ -3,10 +3,26 @@
  * up to 2048 new tokens), responses are extracted from raw outputs as upstream did, published outputs and new runs
  * are catalogued together, and the outputs are analysed without a judge (lengths, empty / truncated / degenerate).
  */
-export * from "./templates.js";
-export * from "./testsets.js";
-export * from "./extract.js";
-export * from "./catalogue.js";
-export * from "./runner.js";
-export * from "./analysis.js";
-export * from "./figures.js";
+export {
+  type AnalysableOutput, analyseResponse, type DegenerateThresholds, distribution, type Distribution,
+  type OutputSummary, repetitionStats, type RepetitionStats, type ResponseAnalysis, type SideBySideColumn,
+  sideBySideHtml, type SideBySideOptions, summariseOutputs, wordCount,
+} from "./analysis.js";
+export {
+  type AnyModelOutput, loadAnyModelOutputs, type LoadOutputsOptions, modelOutputCatalogue,
+  type ModelOutputCatalogueEntry, type ModelOutputCatalogueOptions,
+} from "./catalogue.js";
+export {
+  extractionAgreement, type ExtractionAgreement, type ExtractionRule, extractResponse, promptPrefixAgreement,
+  type PromptPrefixAgreement, type RawAndResponse,
+} from "./extract.js";
+export { inferLengthFigure, inferRateFigure } from "./figures.js";
+export {
+  INFER_DEFAULT_MAX_TOKENS, type InferModelRef, type InferOutputRecord, type InferPlan, inferRequest, inferRun,
+  type InferRunOptions, type InferRunSummary, type InferSettings, planInferRun,
+} from "./runner.js";
+export {
+  ALPACA_PROMPT_NO_INPUT, ALPACA_PROMPT_WITH_INPUT, type InferTemplate, type InstructionPair, promptMessages,
+  type PromptMessagesOptions, renderAlpacaPrompt,
+} from "./templates.js";
+export { INFER_TEST_SETS, type InferItem, inferItems, isInferTestSet } from "./testsets.js";

@@ -7,13 +7,10 @@ import type { LaidOutFigure } from "../core/index.js";
 import type { LengthDiffBin } from "./length-diagnostics.js";
 import type { VerdictLabel } from "./position-bias.js";
 
-/** A Plotly figure with its layout set: the ground-floor figure type (core/figure.ts), named for this stage. */
-export type JudgeFigure = LaidOutFigure;
-
 const LABELS: VerdictLabel[] = ["model", "tie", "reference", "unparsed"];
 
 /** Heatmap of items by (referenceFirst verdict, referenceLast verdict); the diagonal = order-consistent verdicts. */
-export function verdictMatrixFigure(matrix: Record<VerdictLabel, Record<VerdictLabel, number>>, options: { title?: string; model?: string } = {}): JudgeFigure {
+export function verdictMatrixFigure(matrix: Record<VerdictLabel, Record<VerdictLabel, number>>, options: { title?: string; model?: string } = {}): LaidOutFigure {
   const name = (l: VerdictLabel) => (l === "model" ? `${options.model ?? "model"} wins` : l === "reference" ? "reference wins" : l);
   const z = LABELS.map((r) => LABELS.map((c) => matrix[r][c]));
   const annotations = LABELS.flatMap((r, i) => LABELS.map((c, j) => ({ x: name(c), y: name(r), text: String(z[i]![j]), showarrow: false, font: { size: 14 } })));
@@ -39,7 +36,7 @@ export interface WinRateIntervalRow {
 }
 
 /** Win rates with 95% bootstrap intervals, one row per label; rows without a number say so instead of vanishing. */
-export function winRateIntervalFigure(rows: readonly WinRateIntervalRow[], options: { title?: string } = {}): JudgeFigure {
+export function winRateIntervalFigure(rows: readonly WinRateIntervalRow[], options: { title?: string } = {}): LaidOutFigure {
   const ok = rows.filter((r) => !Number.isNaN(r.winRate));
   const missing = rows.filter((r) => Number.isNaN(r.winRate));
   return {
@@ -82,7 +79,7 @@ export function winRateIntervalFigure(rows: readonly WinRateIntervalRow[], optio
  * Histogram of the output-length difference (model − reference, characters) over all items, with the judged win
  * rate per length bin on a second axis (where any item of the bin was judged).
  */
-export function lengthDiagnosticsFigure(differences: readonly number[], bins: readonly LengthDiffBin[], options: { title?: string } = {}): JudgeFigure {
+export function lengthDiagnosticsFigure(differences: readonly number[], bins: readonly LengthDiffBin[], options: { title?: string } = {}): LaidOutFigure {
   const judged = bins.filter((b) => b.n > 0);
   return {
     data: [

@@ -4,15 +4,43 @@
  * differences, position bias, length effects, judge agreement), the run store, and the AlpaCare / AlpacaEval file
  * formats.
  */
-export * from "./types.js";
-export * from "./templates.js";
-export * from "./parse.js";
-export * from "./score.js";
-export * from "./position-bias.js";
-export * from "./length-diagnostics.js";
-export * from "./length-adjusted.js";
-export * from "./agreement.js";
-export * from "./store.js";
-export * from "./formats.js";
-export * from "./run.js";
-export * from "./charts.js";
+export { cohenKappa, judgeAgreement, type JudgeAgreement } from "./agreement.js";
+export {
+  lengthDiagnosticsFigure, verdictMatrixFigure, winRateIntervalFigure, type WinRateIntervalRow,
+} from "./charts.js";
+export {
+  type AlpacaEvalAnnotation, alpacaEvalDiscreteWinRate, alpacaEvalWinRate, type AlpacaEvalWinRate,
+  pairAlpacareComparisonFiles, readAlpacaEvalAnnotations, readAlpacareComparisonFiles,
+  type ReadAlpacareComparisonOptions, toAlpacaEvalAnnotations, writeAlpacaEvalAnnotations,
+  writeAlpacareComparisonFiles,
+} from "./formats.js";
+export { lengthAdjustedWinRate, type LengthAdjustedWinRate } from "./length-adjusted.js";
+export { lengthDiagnostics, type LengthDiagnosticsOptions, type LengthDiffBin } from "./length-diagnostics.js";
+export {
+  parseVerdict, parseVerdictAllModes, parseVerdictAlpacare, parseVerdictRobust, positionToScore, type PositionVerdict,
+  readVerdictRobust, reparseVerdicts, type RobustReading, scoreToPosition, type UnparsedVerdict, unparsedVerdicts,
+  type VerdictNames,
+} from "./parse.js";
+export { positionBias, type PositionBias, type VerdictLabel, verdictMatrix } from "./position-bias.js";
+export {
+  judgeCharCount, type JudgePlan, judgeRun, type JudgeRunOptions, type JudgeRunResult, type JudgeTask, planJudgeRun,
+  verdictTexts, type VerdictTexts,
+} from "./run.js";
+export {
+  type BootstrapInterval, bootstrapWinRate, dualSidedScores, itemScore, itemScoreMap, itemVerdicts, pairedBootstrap,
+  type PairedDifference, summarizeVerdicts, type VerdictScoreOptions, winRate, type WinRateBootstrapOptions,
+  winRateStandardError, type WinRateSummary,
+} from "./score.js";
+export {
+  groupVerdicts, judgeDeviations, loadVerdicts, readVerdictFile, slotDeviations, type VerdictFilter,
+  type VerdictGroup, type VerdictGroupKey, verdictSafeName, type WinRateRow, winRateTable,
+} from "./store.js";
+export {
+  buildJudgePrompt, buildJudgeRequest, fillJudgeTemplate, JUDGE_SYSTEM_PROMPT, judgedInstruction,
+  type JudgeModelConfig, type JudgePair, type JudgePrompt, type JudgeTemplate, loadJudgeTemplate,
+  type LoadJudgeTemplateOptions, makeJudgeTemplate,
+} from "./templates.js";
+export {
+  type ItemVerdicts, JUDGE_ORDERS, type JudgeOrder, type ScoringPolicy, type VerdictParseMode, type VerdictRecord,
+  type VerdictScore,
+} from "./types.js";

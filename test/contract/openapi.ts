@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as Ajv2020Module from "ajv/dist/2020.js";
-import { rawPath } from "../../src/data/index.js";
+import { rawPath } from "../../src/data/sources.js";
 
 type Json = unknown;
 // Ajv ships CommonJS: under NodeNext its class is the module's `default` export.

@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appendJsonl, canonicalJson, formatProgress, gitBlobSha1, InputError, parseJsonl, progress, readJsonlIfExists, runDir } from "../../src/core/index.js";
+import { appendJsonl, canonicalJson, formatProgress, InputError, progress, readJsonlIfExists, runDir } from "../../src/core/index.js";
+import { gitBlobSha1 } from "../../src/core/hash.js";
+import { parseJsonl } from "../../src/core/jsonl.js";
 
 test("parseJsonl names the file and line of a bad record", () => {
   assert.throws(() => parseJsonl('{"a":1}\n{"a":\n{"a":3}\n', "x.jsonl"), (e: unknown) => {

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bootstrapMeans, escapeHtml, escapePlotlyText, interpolateSorted, meanOfFinite, medianOfFinite, npPercentileSorted, quantileSorted, tableHtml } from "../../src/core/index.js";
+import { bootstrapMeans, escapeHtml, escapePlotlyText, meanOfFinite, medianOfFinite, npPercentileSorted, quantileSorted, tableHtml } from "../../src/core/index.js";
+import { interpolateSorted } from "../../src/core/stats.js";
 
 test("medianOfFinite: middle value, mean of the two middle ones for an even count, NaN when none is finite", () => {
   assert.equal(medianOfFinite([3, 1, 2]), 2);

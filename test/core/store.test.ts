@@ -7,9 +7,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, tr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import {
-  acquireDirLock, appendJsonl, parseJsonl, readJson, readJsonl, readJsonlIfExists, RunLockedError, WriteError, type TornTailRepair,
-} from "../../src/core/index.js";
+import { appendJsonl, readJson, readJsonl, readJsonlIfExists, WriteError, type TornTailRepair } from "../../src/core/index.js";
+import { acquireDirLock, RunLockedError } from "../../src/core/lock.js";
+import { parseJsonl } from "../../src/core/jsonl.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "core-store-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import { gitBlobSha1 } from "../../src/core/hash.js";
-import { acquireData, downloadUrl, loadSources, sourceMatcher, type AcquireOptions, type DataSource } from "../../src/data/index.js";
+import { acquireData, loadSources, type AcquireOptions, type DataSource } from "../../src/data/index.js";
+import { downloadUrl, sourceMatcher } from "../../src/data/acquire.js";
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const GOOD = Buffer.from("good bytes\n".repeat(5000));

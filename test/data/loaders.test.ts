@@ -9,41 +9,14 @@ import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { InputError } from "../../src/core/errors.js";
 import { rawDir } from "../../src/core/paths.js";
-import {
-  acquireData,
-  DataNotAcquiredError,
-  ICLINIQ_INSTRUCTION,
-  INSTRUCTION_POOL_NAMES,
-  loadAlpacaFarmInstructions,
-  loadInstructionPool,
-  loadInstructionPrompt,
-  loadJudgePrompt,
-  loadMedInstructTest,
-  loadModelOutputs,
-  loadPaperValues,
-  loadReferenceOutputs,
-  loadReferenceSet,
-  referenceSubstitutionNote,
-  loadSeedTasks,
-  loadTaskGenerationExamples,
-  loadTestSet,
-  modelFolderFor,
-  parseAlpacaRecords,
-  parseICliniqTestSet,
-  parseMedInstructTest,
-  parseMedQuadQuestions,
-  parseModelOutputs,
-  parsePaperValues,
-  parseReferenceOutputs,
-  parseSeedTasks,
-  parseSelfInstructTasks,
-  parseTaskGenerationExamples,
-  publishedModels,
-  REFERENCE_NAMES,
-  stories260KPath,
-  TEST_SET_NAMES,
-  type TestItem,
-} from "../../src/data/index.js";
+import { acquireData, DataNotAcquiredError, ICLINIQ_INSTRUCTION, INSTRUCTION_POOL_NAMES, loadAlpacaFarmInstructions, loadInstructionPool, loadInstructionPrompt, loadJudgePrompt, loadMedInstructTest, loadModelOutputs, loadPaperValues, loadReferenceOutputs, loadReferenceSet, referenceSubstitutionNote, loadSeedTasks, loadTaskGenerationExamples, loadTestSet, publishedModels, REFERENCE_NAMES, TEST_SET_NAMES, type TestItem } from "../../src/data/index.js";
+import { modelFolderFor } from "../../src/data/models.js";
+import { parseAlpacaRecords, parseMedQuadQuestions, parseSelfInstructTasks, stories260KPath } from "../../src/data/pool-sources.js";
+import { parseICliniqTestSet, parseMedInstructTest } from "../../src/data/test-sets.js";
+import { parseModelOutputs } from "../../src/data/model-outputs.js";
+import { parsePaperValues, parseTaskGenerationExamples } from "../../src/data/paper-files.js";
+import { parseReferenceOutputs } from "../../src/data/reference-outputs.js";
+import { parseSeedTasks } from "../../src/data/seed-tasks.js";
 
 /** Assert `fn` throws an InputError whose message contains every fragment. */
 function throwsInput(fn: () => unknown, ...fragments: string[]): InputError {

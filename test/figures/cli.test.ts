@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { main } from "../../src/cli/main.js";
 import { appendJsonl, rawDir } from "../../src/core/index.js";
-import { decodePng, pngInk } from "../../src/figures/index.js";
+import { decodePng, pngInk } from "../../src/figures/png.js";
 import type { VerdictRecord, VerdictScore } from "../../src/judge/index.js";
 
 const root = mkdtempSync(join(tmpdir(), "alpacare-figcli-"));

@@ -3,23 +3,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { loadPaperValues } from "../../src/data/index.js";
-import {
-  answerWordCount,
-  buildLengthVsWinRateFigure,
-  buildOutputLengthFigure,
-  buildRankAgreementFigure,
-  buildRougeHeatmap,
-  kendallTauB,
-  leastSquaresLine,
-  measuresVsWinRates,
-  outputLengthTable,
-  pearsonCorrelation,
-  publishedAnswerSource,
-  rankAgreementTable,
-  rougeLToReferences,
-  seededSampleIndices,
-  type AnswerSource,
-} from "../../src/figures/index.js";
+import { kendallTauB, leastSquaresLine, measuresVsWinRates, outputLengthTable, pearsonCorrelation, rankAgreementTable, type AnswerSource } from "../../src/figures/index.js";
+import { answerWordCount, buildLengthVsWinRateFigure, buildOutputLengthFigure, buildRankAgreementFigure, buildRougeHeatmap, publishedAnswerSource, rougeLToReferences } from "../../src/figures/judgefree.js";
+import { seededSampleIndices } from "../../src/figures/judgefree-stats.js";
 
 describe("statistics", () => {
   test("Kendall's tau-b with ties equals scipy.stats.kendalltau", () => {

@@ -9,23 +9,10 @@ import { after, describe, test } from "node:test";
 import { appendJsonl, rawDir } from "../../src/core/index.js";
 import { loadPaperValues, type PaperValue } from "../../src/data/index.js";
 import type { VerdictRecord, VerdictScore } from "../../src/judge/index.js";
-import {
-  buildComparisonFigure,
-  buildPaperFigure,
-  comparePaperCells,
-  differenceTable,
-  differenceTableCsv,
-  judgeSlot,
-  loadReproducedWinRates,
-  matchesFigureSelector,
-  paperFigureSpecs,
-  paperFigures,
-  plottedBars,
-  reproducedWinRates,
-  summarizeDifferences,
-  type PaperFigureSpec,
-  type ReproducedWinRate,
-} from "../../src/figures/index.js";
+import { buildPaperFigure, comparePaperCells, differenceTable, differenceTableCsv, loadReproducedWinRates, paperFigureSpecs, paperFigures, plottedBars, summarizeDifferences, type PaperFigureSpec, type ReproducedWinRate } from "../../src/figures/index.js";
+import { buildComparisonFigure } from "../../src/figures/paper.js";
+import { judgeSlot, reproducedWinRates } from "../../src/figures/paper-reproduced.js";
+import { matchesFigureSelector } from "../../src/figures/paper-figures.js";
 
 const values = loadPaperValues();
 const specs = paperFigureSpecs();

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseJsonl } from "../../src/core/index.js";
+import { parseJsonl } from "../../src/core/jsonl.js";
 import { createEngine } from "../../src/llm/index.js";
 import { loadInstructionPrompt, loadSeedTasks } from "../../src/data/index.js";
 import { generateTasks, taskRunFiles, type GenerateTasksOptions } from "../../src/generate/index.js";

@@ -10,17 +10,8 @@ import { fileURLToPath } from "node:url";
 import { InputError, rawDir, readJsonl } from "../../src/core/index.js";
 import { loadTestSet } from "../../src/data/index.js";
 import { testModelPath } from "../../src/llm/index.js";
-import {
-  inferItems,
-  inferOutputFile,
-  inferRun,
-  inferSettingsFile,
-  loadAnyModelOutputs,
-  modelOutputCatalogue,
-  renderAlpacaPrompt,
-  type InferOutputRecord,
-  type InferRunOptions,
-} from "../../src/infer/index.js";
+import { inferItems, inferRun, loadAnyModelOutputs, modelOutputCatalogue, renderAlpacaPrompt, type InferOutputRecord, type InferRunOptions } from "../../src/infer/index.js";
+import { inferOutputFile, inferSettingsFile } from "../../src/infer/catalogue.js";
 import { startFakeServer, type FakeServer } from "../fake-server/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { rawDir } from "../../src/core/index.js";
 import { loadModelOutputs, loadReferenceOutputs, loadTestSet } from "../../src/data/index.js";
-import { inferOutputFile } from "../../src/infer/index.js";
+import { inferOutputFile } from "../../src/infer/catalogue.js";
 import { createEngine } from "../../src/llm/index.js";
 import {
   buildJudgePrompt, judgeRun, loadJudgeTemplate, loadVerdicts, readVerdictFile, summarizeVerdicts, JUDGE_SYSTEM_PROMPT,

@@ -7,18 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, describe, test } from "node:test";
-import {
-  closeFigureSnapshots,
-  decodePng,
-  figureMimeBundle,
-  figureStandaloneHtml,
-  figureTitle,
-  plotlyBundlePath,
-  pngInk,
-  showFigure,
-  withBrowser,
-  type PlotlyFigure,
-} from "../../src/figures/index.js";
+import type { PlotlyFigure } from "../../src/core/index.js";
+import { figureStandaloneHtml, showFigure } from "../../src/figures/index.js";
+import { closeFigureSnapshots } from "../../src/figures/snapshot.js";
+import { decodePng, pngInk } from "../../src/figures/png.js";
+import { figureMimeBundle } from "../../src/figures/display.js";
+import { figureTitle } from "../../src/figures/show.js";
+import { plotlyBundlePath } from "../../src/figures/plotly.js";
+import { withBrowser } from "../../src/figures/browser.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alpacare-figure-display-"));
 after(async () => {

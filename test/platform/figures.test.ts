@@ -7,18 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
-import {
-  decodePng,
-  exportFigures,
-  galleryEntries,
-  pngInk,
-  readPngInfo,
-  showFigure,
-  withBrowser,
-  writeFigureIndex,
-  type ExportedFigure,
-  type PlotlyFigure,
-} from "../../src/figures/index.js";
+import type { PlotlyFigure } from "../../src/core/index.js";
+import { exportFigures, showFigure, writeFigureIndex, type ExportedFigure } from "../../src/figures/index.js";
+import { decodePng, pngInk, readPngInfo } from "../../src/figures/png.js";
+import { galleryEntries } from "../../src/figures/gallery.js";
+import { withBrowser } from "../../src/figures/browser.js";
 
 const dir = mkdtempSync(join(tmpdir(), "alpacare-figures-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
