@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 
 /** A child process that takes the lock of `dir`, prints "locked", and waits to be killed. */
 export function holdLockInChild(dir: string): Promise<{ pid: number; kill: (sig: NodeJS.Signals) => Promise<void> }> {
-  const script = `import { acquireDirLock } from ${JSON.stringify(new URL("../../src/core/index.ts", import.meta.url).href)};
+  const script = `import { acquireDirLock } from ${JSON.stringify(new URL("../../src/core/lock.ts", import.meta.url).href)};
 await acquireDirLock(${JSON.stringify(dir)}, "held", { what: "test holder" });
 process.stdout.write("locked\\n");
 setInterval(() => {}, 1000);`;
