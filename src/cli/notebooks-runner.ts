@@ -8,6 +8,7 @@
  * cancels the cells after it, which then come back empty. So the runner executes with `--allow-errors` and a small
  * nbconvert config whose `on_cell_executed` hook stamps each cell with the kernel's reply status
  * (`metadata.alpacare.status`: ok / error / abort); the first `error` cell is the failure and its stderr the message.
+ * Reading that failure out of the .ipynb is notebook-failures.ts; scrubbing secrets from the copies, notebook-secrets.ts.
  */
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -15,7 +16,12 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { projectRoot } from "../core/paths.js";
-import { redactSecret } from "../core/redact.js";
+import { describeCell, findFirstFailure, indent, tail, type CellFailure, type NotebookJson } from "./notebook-failures.js";
+import { scrubSecrets } from "./notebook-secrets.js";
+
+// The names this module has always exported, now living in the modules of their parts.
+export { findFirstFailure, describeCell, type CellFailure, type NotebookJson } from "./notebook-failures.js";
+export { scrubSecrets } from "./notebook-secrets.js";
 
 /** Where the project registers its tslab kernel (`npm run setup`); passed to Jupyter as `JUPYTER_PATH`. */
 export function projectJupyterPath(): string {
@@ -50,22 +56,6 @@ export interface NotebookRunOptions {
   log?: (line: string) => void;
   /** Environment for Jupyter and the kernel. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
-}
-
-/** Where and why a notebook failed. */
-export interface CellFailure {
-  /** Notebook file name, e.g. `01-seed-analysis.ipynb`. */
-  notebook: string;
-  /** 1-based position of the cell among all cells (markdown included), as counted top to bottom in Jupyter. */
-  cell: number;
-  /** 1-based position among code cells only. */
-  codeCell: number;
-  /** The first line of the cell's source, to find it quickly. */
-  firstLine: string;
-  /** The error message (the compiler diagnostic or the `Error: ...` line of a stack trace). */
-  message: string;
-  /** Everything the cell wrote to stderr (and any error output), for the full story. */
-  detail: string;
 }
 
 /** The outcome of one notebook. */
@@ -234,102 +224,10 @@ function copyPlotlyBeside(dir: string): void {
   if (!existsSync(dest) || statSync(dest).size !== statSync(src).size) copyFileSync(src, dest);
 }
 
-/** Minimal shape of a saved notebook as far as the runner cares. */
-export interface NotebookJson {
-  cells: {
-    cell_type: string;
-    source: string | string[];
-    metadata?: { alpacare?: { status?: string | null; ename?: string | null; evalue?: string | null } };
-    outputs?: { output_type: string; name?: string; text?: string | string[]; ename?: string; evalue?: string; traceback?: string[] }[];
-  }[];
-}
-
-/**
- * The first failing cell of an executed notebook: the cell the kernel answered with status `error` (stamped by the
- * runner's hook), else (for notebooks executed without the hook) the first cell with an `error` output.
- */
-export function findFirstFailure(nb: NotebookJson, notebook = "notebook"): CellFailure | undefined {
-  let codeCell = 0;
-  for (let i = 0; i < nb.cells.length; i++) {
-    const cell = nb.cells[i]!;
-    if (cell.cell_type !== "code") continue;
-    codeCell++;
-    const outputs = cell.outputs ?? [];
-    const status = cell.metadata?.alpacare?.status;
-    const errorOutputs = outputs.filter((o) => o.output_type === "error");
-    if (status !== "error" && errorOutputs.length === 0) continue;
-    const stderr = outputs
-      .filter((o) => o.output_type === "stream" && o.name === "stderr")
-      .map((o) => joinText(o.text))
-      .join("");
-    const errText = errorOutputs
-      .map((o) => [`${o.ename ?? ""}: ${o.evalue ?? ""}`, ...(o.traceback ?? []).map(stripAnsi)].join("\n"))
-      .join("\n");
-    const meta = cell.metadata?.alpacare;
-    const detail = [stderr.trim(), errText.trim(), meta?.ename || meta?.evalue ? `${meta.ename ?? ""}: ${meta.evalue ?? ""}` : ""]
-      .filter(Boolean)
-      .join("\n");
-    const source = joinText(cell.source);
-    return {
-      notebook,
-      cell: i + 1,
-      codeCell,
-      firstLine: source.split("\n").find((l) => l.trim() !== "")?.trim() ?? "",
-      message: errorMessage(stderr, errorOutputs, meta) || "the kernel reported an error with no message",
-      detail,
-    };
-  }
-  return undefined;
-}
-
-/** Pick the one line that says what went wrong: a tslab diagnostic (`1:7 - ...`), an `XxxError: ...` line, or the first line. */
-function errorMessage(
-  stderr: string,
-  errorOutputs: { ename?: string; evalue?: string }[],
-  meta?: { ename?: string | null; evalue?: string | null },
-): string {
-  const lines = stripAnsi(stderr).split("\n").map((l) => l.trim()).filter(Boolean);
-  const diagnostics = lines.filter((l) => /^\d+:\d+ - /.test(l));
-  if (diagnostics.length) return diagnostics.join("; ");
-  const thrown = lines.find((l) => /^([A-Za-z_$][\w$.]*(Error|Exception)|Error|Uncaught\b.*)(:|$)/.test(l));
-  if (thrown) return thrown;
-  const out = errorOutputs.find((o) => o.evalue || o.ename);
-  if (out) return `${out.ename ?? "Error"}: ${out.evalue ?? ""}`.trim();
-  if (meta?.evalue || meta?.ename) return `${meta.ename ?? "Error"}: ${meta.evalue ?? ""}`;
-  return lines[0] ?? "";
-}
-
-/** One failure as text: `01-x.ipynb, cell 5 (code cell 3: \`const a = ...\`): message`. */
-export function describeCell(f: CellFailure): string {
-  const lines = f.detail
-    .split("\n")
-    .filter((l) => !/node_modules[\\/]tslab|\(node:|node:vm|sigintHandlersWrap|^\s*at async /.test(l));
-  const shown = lines.length > 14 ? [...lines.slice(0, 14), "..."] : lines;
-  const detail = f.detail && f.detail.trim() !== f.message ? `\n${indent(shown.join("\n").trimEnd())}` : "";
-  return `${f.notebook}, cell ${f.cell} (code cell ${f.codeCell}: \`${truncate(f.firstLine, 80)}\`): ${f.message}${detail}`;
-}
-
 /** A failed result as text. */
 export function describeFailure(r: NotebookResult): string {
   if (r.failure) return describeCell(r.failure);
   return `${r.notebook}: ${r.error ?? "failed"}`;
-}
-
-/** Names of environment variables treated as secrets. */
-const SECRET_NAME = /(_API_KEY|_APIKEY|_TOKEN|_SECRET|_SECRET_KEY|_PASSWORD)$/i;
-
-/**
- * Replace the value of every secret-looking environment variable (`*_API_KEY`, `*_TOKEN`, `*_SECRET`, ...;
- * values of 6+ characters) with `[redacted NAME]`, also in its JSON-escaped form.
- */
-export function scrubSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  let out = text;
-  for (const [name, value] of Object.entries(env)) {
-    if (!value || value.length < 6 || !SECRET_NAME.test(name)) continue;
-    const forms = new Set([value, JSON.stringify(value).slice(1, -1)]);
-    for (const form of forms) out = redactSecret(out, form, `[redacted ${name}]`);
-  }
-  return out;
 }
 
 /** The environment Jupyter and the kernel see: the project's kernel dir first on `JUPYTER_PATH`, no colour codes. */
@@ -371,29 +269,4 @@ function spawnCollect(cmd: string, args: string[], env: NodeJS.ProcessEnv): Prom
     child.on("error", reject);
     child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
   });
-}
-
-function joinText(t: string | string[] | undefined): string {
-  return Array.isArray(t) ? t.join("") : (t ?? "");
-}
-
-function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
-}
-
-function tail(s: string, lines: number): string {
-  const all = stripAnsi(s).trimEnd().split("\n");
-  return (all.length > lines ? ["...", ...all.slice(-lines)] : all).join("\n");
-}
-
-function indent(s: string): string {
-  return s
-    .split("\n")
-    .map((l) => "    " + l)
-    .join("\n");
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n - 1) + "…" : s;
 }

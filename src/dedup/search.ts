@@ -18,6 +18,9 @@
  * In max mode (k = 1) a shared lower bound per unit (any score already seen for it, from any thread) starts the
  * threshold above 0. It is a score the unit really has with someone, so the true maximum is >= it and every unit
  * reaching the maximum still gets scored.
+ *
+ * Why this file is long (~390 lines): `Searcher` is one hot loop whose bounds, index walk and tie rule must be read
+ * together to see that the search is exact; its helpers are already small exported functions below it.
  */
 import { rougeLFromLcs } from "../text/index.js";
 import type { PackedCorpus } from "./corpus.js";

@@ -37,6 +37,7 @@ export {
 export { TaskRequestPlanner, planTaskRequests, type PromptTaskRef, type MachinePromptTask, type PlannedTaskRequest } from "./plan.js";
 export {
   generateTasks,
+  estimateTasks,
   taskRunConfig,
   taskChatRequest,
   taskRunFiles,
@@ -52,6 +53,8 @@ export {
   type TaskGenerationProgress,
   type TaskGenerationSummary,
   type TaskGenerationEstimate,
+  type EstimateTasksOptions,
+  type TaskRunEstimate,
   type GeneratedTask,
   type RejectedTaskRecord,
   type CompletionRecord,

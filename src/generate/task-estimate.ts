@@ -1,13 +1,47 @@
 /**
- * The dry run of task generation: what the remaining work would cost, sending nothing. Its own module because the
- * estimate plans requests on a stream of its own (seed-only prompts) and must never touch the run's planner or
- * store.
+ * The estimate of task generation (the CLI's --dry-run): what the remaining work of a run would cost, sending nothing.
+ * Its own module because the estimate plans requests on a stream of its own (seed-only prompts) and must never touch
+ * the run's planner; it takes no lock and never writes the run's configuration.
  */
 import type { Engine } from "../llm/index.js";
 import { TaskRequestPlanner } from "./plan.js";
 import type { PromptTask } from "./prompt.js";
 import { taskChatRequest, type TaskRunConfig } from "./task-config.js";
-import type { TaskGenerationEstimate } from "./tasks.js";
+import { openTaskRun } from "./task-session.js";
+import type { GenerateTasksOptions, TaskGenerationEstimate } from "./tasks.js";
+
+/**
+ * Options for {@link estimateTasks}: the same as {@link generateTasks} takes, so the estimate is of exactly the run
+ * those options would make (progress, abort and request caps play no part). Give it an engine created with
+ * `dryRun: true` (and `cache: false` to count every request as paid) so nothing can be sent.
+ */
+export type EstimateTasksOptions = GenerateTasksOptions;
+
+/** The estimate of a run: where it stands, and the requests and cost still needed to reach its target. */
+export interface TaskRunEstimate extends TaskGenerationEstimate {
+  run: string;
+  /** The run's folder. */
+  dir: string;
+  configHash: string;
+  /** The reading of "List of N" the estimate used, in words. */
+  listCountLabel: string;
+  /** Tasks kept so far (the estimate is for the rest). */
+  kept: number;
+}
+
+/**
+ * What reaching `options.target` would still cost: the run is read back as {@link generateTasks} would resume it
+ * (answers stored but not committed are committed first, as a resume does), then the remaining requests are priced.
+ */
+export function estimateTasks(options: EstimateTasksOptions): TaskRunEstimate {
+  const session = openTaskRun(options, true);
+  const { config, counts } = session;
+  const estimate = estimateTaskGeneration({
+    config, seeds: options.seeds, requirements: options.requirements, engine: options.engine, remaining: Math.max(0, options.target - counts.kept),
+    perRequest: session.perRequest, start: session.nextNew(),
+  });
+  return { run: session.run, dir: session.files.dir, configHash: config.configHash, listCountLabel: config.listCountLabel, kept: counts.kept, ...estimate };
+}
 
 /** What {@link estimateTaskGeneration} needs: the recipe, the seeds and requirements, the engine to price with. */
 export interface TaskEstimateInputs {

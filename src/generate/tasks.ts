@@ -3,7 +3,8 @@
  * every answer the moment it arrives, and commit tasks in request order so the result is the same however the
  * answers interleave, crash or no crash. This file holds the loop and its options; the parts it composes live
  * beside it: the recipe (task-config.ts), the run store's read-back and commit (task-store.ts), the pure step from
- * one answer to tasks and rejects (task-step.ts), and the dry-run estimate (task-estimate.ts).
+ * one answer to tasks and rejects (task-step.ts), the run opened for work (task-session.ts), and the estimate
+ * (task-estimate.ts: `estimateTasks`).
  *
  * Run store, `data/runs/<run>/`:
  * - `config.json`: everything that shapes the output (parameters, teacher, seed, parser, dedup policy), hashed; a
@@ -16,16 +17,15 @@
  *   re-committing the request that was half-written when the process died skips what is already there: every task
  *   lands exactly once.
  */
-import { appendJsonl, withRunLock, writeFileAtomic, progress as makeProgress, type Progress } from "../core/index.js";
+import { appendJsonl, withRunLock, writeFileAtomic } from "../core/index.js";
 import type { ChatResult, CostEstimate, ProviderName } from "../llm/index.js";
 import type { Engine } from "../llm/index.js";
 import type { ParseMode } from "./parse.js";
 import { TaskRequestPlanner, type MachinePromptTask, type PlannedTaskRequest } from "./plan.js";
-import { maxNewTasksPerRequest, type PromptTask, type TaskPromptParams } from "./prompt.js";
-import { taskChatRequest, taskRunConfig } from "./task-config.js";
-import { estimateTaskGeneration } from "./task-estimate.js";
-import { commitTaskRequest, pinTaskRunConfig, readTaskRunBack, taskRunFiles, type CompletionRecord } from "./task-store.js";
-import { tasksFromCompletion } from "./task-step.js";
+import type { PromptTask, TaskPromptParams } from "./prompt.js";
+import { taskChatRequest } from "./task-config.js";
+import { openTaskRun } from "./task-session.js";
+import type { CompletionRecord } from "./task-store.js";
 
 // The names this module has always exported, now living in the modules of their parts.
 export { listCountLabel, taskRunConfig, taskChatRequest, type TaskRunConfig } from "./task-config.js";
@@ -33,6 +33,7 @@ export {
   taskRunFiles, readGeneratedTasks, uniqueTasksById, readRejectedTasks, readTaskCompletions, committedRequests,
   type GeneratedTask, type RejectedTaskRecord, type CompletionRecord, type TaskCommitRecord,
 } from "./task-store.js";
+export { estimateTasks, type EstimateTasksOptions, type TaskRunEstimate } from "./task-estimate.js";
 
 /** The model that writes tasks (or answers them). */
 export interface TeacherModel {
@@ -84,8 +85,6 @@ export interface GenerateTasksOptions {
   waveSize?: number;
   /** Hard cap on requests for this call (safety against a teacher that yields nothing). Default 4 x the estimate + 10. */
   maxRequests?: number;
-  /** Only estimate: plan the requests, ask the engine for the cost, send nothing. */
-  dryRun?: boolean;
   signal?: AbortSignal;
   /** Silence the progress line. */
   quiet?: boolean;
@@ -122,11 +121,9 @@ export interface TaskGenerationSummary extends TaskGenerationProgress {
   errors: string[];
   /** Why the engine stopped early (budget, abort), when it did. */
   stopped?: string;
-  /** Dry run: the estimate. */
-  estimate?: TaskGenerationEstimate;
 }
 
-/** A dry run's numbers. */
+/** The numbers of an estimate (see {@link estimateTasks}). */
 export interface TaskGenerationEstimate {
   requests: number;
   newTasksPerRequest: number;
@@ -139,35 +136,14 @@ export interface TaskGenerationEstimate {
  */
 export async function generateTasks(options: GenerateTasksOptions): Promise<TaskGenerationSummary> {
   // One writer per run: the store is read back under the lock, so a second process is refused before it sends.
-  // A dry run writes nothing and takes no lock.
-  if (options.dryRun) return generateTasksLocked(options);
   return withRunLock(options.run ?? "default", "generate-tasks", () => generateTasksLocked(options));
 }
 
 async function generateTasksLocked(options: GenerateTasksOptions): Promise<TaskGenerationSummary> {
-  const run = options.run ?? "default";
-  if (!Number.isInteger(options.target) || options.target < 0) throw new RangeError(`target must be a non-negative integer, got ${options.target}`);
-  const files = taskRunFiles(run);
-  const config = taskRunConfig(options);
-  const params = config.params;
-  const K = params.machineTasksPerPrompt;
-  const firstNumber = params.seedsPerPrompt + 1;
-  const perRequest = maxNewTasksPerRequest(params);
-
-  // The config pins a run only once it holds answers (see pinTaskRunConfig).
-  const pin = pinTaskRunConfig(files, run, config, options.dryRun);
-  if (config.dedup === "inline" && !options.makeInlineDeduper) throw new Error("dedup \"inline\" needs makeInlineDeduper");
-
-  // --- Resume: read the store back.
-  const { completions, taskIds, kept, rejectIds, committed, ...stored } = readTaskRunBack(files);
-  const counts: TaskGenerationProgress = {
-    requestsDone: 0, requestsFailed: 0, kept: kept.length, rejected: stored.rejected, duplicates: stored.duplicates, rejectReasons: stored.rejectReasons, target: options.target,
-  };
-  // The committed prefix must be contiguous; anything after a gap is re-derived.
-  let frontier = stored.frontier;
-
-  const deduper = config.dedup === "inline" ? options.makeInlineDeduper!(options.seeds.map((s) => s.instruction), config.threshold) : undefined;
-  if (deduper) for (const t of kept) deduper.add(t.instruction);
+  // Resume: the store read back, and answers left uncommitted by a dead process committed.
+  const session = openTaskRun(options, false);
+  const { run, files, config, perRequest, pin, completions, kept, counts, prog, commitFrontier } = session;
+  const K = config.params.machineTasksPerPrompt;
 
   let callsThisRun = 0;
   let cacheHits = 0;
@@ -176,7 +152,7 @@ async function generateTasksLocked(options: GenerateTasksOptions): Promise<TaskG
   let stoppedWhy: string | undefined;
 
   // --- The planner replays the stream up to what is needed.
-  const planner = new TaskRequestPlanner(options.seeds, options.requirements, params, config.seed);
+  const planner = new TaskRequestPlanner(options.seeds, options.requirements, config.params, config.seed);
   const planned = new Map<number, PlannedTaskRequest>();
   const machinePool = (): MachinePromptTask[] => kept.map((t) => ({ id: t.id, type: t.type, topic: t.topic, view: t.view, difficulty: t.difficulty, instruction: t.instruction, input: t.input }));
   // `kept` is in request order (committed in order), so the pool before a request is a prefix of it; all requests
@@ -196,49 +172,12 @@ async function generateTasksLocked(options: GenerateTasksOptions): Promise<TaskG
       let pool: MachinePromptTask[] = [];
       if (K > 0) {
         const roundStart = Math.floor(i / config.roundSize) * config.roundSize;
-        if (frontier < roundStart) throw new Error(`internal: request ${i} planned before round start ${roundStart} was committed`);
+        if (session.frontier() < roundStart) throw new Error(`internal: request ${i} planned before round start ${roundStart} was committed`);
         pool = poolBefore(roundStart);
       }
       planned.set(i, planner.next(pool));
     }
   };
-
-  const prog: Progress = makeProgress({ label: `generate-tasks ${run}`, total: options.target, unit: "tasks", silent: options.quiet || options.dryRun });
-  prog.tick(counts.kept);
-  const report = () => options.onProgress?.({ ...counts, rejectReasons: { ...counts.rejectReasons } });
-
-  // Commit every answered request at the frontier, in request order: the step makes the tasks, the store writes them.
-  const commitFrontier = () => {
-    while (completions.has(frontier)) {
-      const request = frontier;
-      const step = tasksFromCompletion(request, completions.get(request)!, { config, firstNumber, deduper, storedTaskIds: taskIds, storedRejectIds: rejectIds });
-      for (const reason of step.reasons) counts.rejectReasons[reason] = (counts.rejectReasons[reason] ?? 0) + 1;
-      kept.push(...step.kept);
-      for (const t of step.newTasks) taskIds.add(t.id);
-      commitTaskRequest(files, step.newTasks, step.newRejects, step.marker);
-      for (const r of step.newRejects) rejectIds.add(r.id);
-      committed.add(request);
-      const { kept: nKept, rejected: nRej, duplicates: nDup } = step.marker;
-      counts.kept += nKept;
-      counts.rejected += nRej;
-      counts.duplicates += nDup;
-      prog.tick(nKept, { rejected: nRej, duplicates: nDup });
-      frontier++;
-    }
-    report();
-  };
-
-  // Completions that were stored but not committed when the last process died.
-  commitFrontier();
-
-  // --- Dry run: the estimate for the remaining work.
-  if (options.dryRun) {
-    const start = Math.max(frontier, completions.size ? Math.max(...completions.keys()) + 1 : 0);
-    const estimate = estimateTaskGeneration({
-      config, seeds: options.seeds, requirements: options.requirements, engine: options.engine, remaining: Math.max(0, options.target - counts.kept), perRequest, start,
-    });
-    return summary(false, estimate);
-  }
 
   // --- Generate.
   const failed = new Set<number>();
@@ -246,9 +185,10 @@ async function generateTasksLocked(options: GenerateTasksOptions): Promise<TaskG
   const estimateTotal = Math.ceil(Math.max(0, options.target - counts.kept) / perRequest);
   const maxRequests = options.maxRequests ?? estimateTotal * 4 + 10;
   const waveSize = Math.max(1, options.waveSize ?? 64);
-  let nextNew = Math.max(frontier, completions.size ? Math.max(...completions.keys()) + 1 : 0);
+  let nextNew = session.nextNew();
 
   while (counts.kept < options.target && !options.signal?.aborted) {
+    const frontier = session.frontier();
     // Yield so far (kept per committed request), optimistic at first.
     const yieldPer = frontier > 0 ? Math.max(0.25, counts.kept / frontier) : perRequest;
     const inFlightKept = [...completions.keys()].filter((i) => i >= frontier).length * yieldPer;
@@ -315,11 +255,11 @@ async function generateTasksLocked(options: GenerateTasksOptions): Promise<TaskG
   counts.requestsDone = completions.size;
   counts.requestsFailed = [...failed].filter((i) => !completions.has(i)).length;
   prog.done();
-  const s = summary(counts.kept >= options.target, undefined);
+  const s = summary(counts.kept >= options.target);
   if (pin.written) writeFileAtomic(files.summary, JSON.stringify(s, null, 2) + "\n");
   return s;
 
-  function summary(complete: boolean, estimate: TaskGenerationEstimate | undefined): TaskGenerationSummary {
+  function summary(complete: boolean): TaskGenerationSummary {
     const out: TaskGenerationSummary = {
       run,
       dir: files.dir,
@@ -335,7 +275,6 @@ async function generateTasksLocked(options: GenerateTasksOptions): Promise<TaskG
       errors: [...errors],
     };
     if (stoppedWhy) out.stopped = stoppedWhy;
-    if (estimate) out.estimate = estimate;
     return out;
   }
 }

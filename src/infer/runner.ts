@@ -6,7 +6,8 @@
  * Output: `data/runs/<run>/outputs/<model>/<test-set>.jsonl`, one AlpaCare-shaped record per item (`id`,
  * `instruction`, `input`, `raw_output`, `response`, plus `generation`: finish reason, tokens, latency), appended as
  * each answer arrives, so a killed run loses only the items in flight; rerunning skips the ids already there. The
- * exact settings are stored beside it in `settings.json`; resuming with different settings is refused.
+ * exact settings are stored beside it in `settings.json`; resuming with different settings is refused. Building one
+ * item's request and record is infer-request.ts.
  */
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
@@ -14,12 +15,13 @@ import { appendJsonl, formatProgress, InputError, progress, projectRoot, readJso
 import { loadTestSet, type TestSetName } from "../data/index.js";
 import { createEngine, type ChatRequest, type ChatResult, type Engine, type EngineOptions, type FinishReason, type ProviderName } from "../llm/index.js";
 import { checkModelName, inferOutputFile, inferSettingsFile } from "./catalogue.js";
-import { extractResponse, type ExtractionRule } from "./extract.js";
-import { ALPACA_PROMPT_NO_INPUT, ALPACA_PROMPT_WITH_INPUT, promptMessages, type InferTemplate } from "./templates.js";
+import type { ExtractionRule } from "./extract.js";
+import { ALPACA_PROMPT_NO_INPUT, ALPACA_PROMPT_WITH_INPUT, type InferTemplate } from "./templates.js";
 import { inferItems, isInferTestSet, type InferItem } from "./testsets.js";
+import { INFER_DEFAULT_MAX_TOKENS, inferRecord, inferRequest } from "./infer-request.js";
 
-/** The paper's generation limit: up to 2048 new tokens. */
-export const INFER_DEFAULT_MAX_TOKENS = 2048;
+// The names this module has always exported, now living in the module of their part.
+export { INFER_DEFAULT_MAX_TOKENS, inferRequest, inferRecord } from "./infer-request.js";
 
 /** How the model under test is reached (the request fields that name it). */
 export interface InferModelRef {
@@ -137,44 +139,6 @@ export interface InferRunSummary {
 
 /** The settings fields a resume must agree on. */
 const IDENTITY: (keyof InferSettings)[] = ["modelName", "testSet", "provider", "model", "baseURL", "template", "promptHash", "temperature", "maxTokens", "stop", "extraction"];
-
-/** Build the engine request for one item (exported for tests and estimates). */
-export function inferRequest(item: InferItem, target: InferModelRef, options: { template?: InferTemplate; systemPrompt?: string; maxTokens?: number; stop?: string[] } = {}): ChatRequest {
-  const { messages, rawPrompt } = promptMessages(item, { template: options.template, systemPrompt: options.systemPrompt });
-  return {
-    provider: target.provider,
-    model: target.model,
-    baseURL: target.baseURL,
-    messages,
-    rawPrompt,
-    temperature: 0,
-    maxTokens: options.maxTokens ?? INFER_DEFAULT_MAX_TOKENS,
-    stop: options.stop && options.stop.length ? options.stop : undefined,
-    tag: "infer",
-  };
-}
-
-/**
- * The record for one answer. Alpaca template: `raw_output` = prompt + completion, as upstream decoded the whole
- * sequence, and `response` = the extraction rule applied to it; chat template: `raw_output` = the completion.
- */
-export function inferRecord(item: InferItem, request: ChatRequest, result: ChatResult, extraction: ExtractionRule): InferOutputRecord {
-  const raw_output = request.rawPrompt ? request.messages.map((m) => m.content).join("") + result.text : result.text;
-  return {
-    id: item.id,
-    instruction: item.instruction,
-    input: item.input,
-    raw_output,
-    response: extractResponse(raw_output, extraction),
-    generation: {
-      finishReason: result.finishReason,
-      inputTokens: result.usage.inputTokens,
-      outputTokens: result.usage.outputTokens,
-      latencyMs: result.latencyMs,
-      cached: result.cached,
-    },
-  };
-}
 
 /** A run prepared but not started: what {@link inferRun} will send (see {@link planInferRun}). */
 export interface InferPlan {

@@ -2,46 +2,26 @@
  * Batch APIs, the scale-out path for tens of thousands of calls at half price: OpenAI Batch (upload a JSONL file,
  * create a batch, poll, download the output file) and Anthropic Message Batches (create, poll, stream results).
  *
- * Every submitted batch is persisted in `data/runs/<run>/batches/<name>.json` (id, provider, endpoint, the cache
- * keys it answers) before and after submission, so a restarted process resumes polling the same batch instead of
- * paying again. Results go into the same cache as synchronous calls (custom_id = cache key), so a later
- * `engine.runAll` over the same requests costs nothing. Failed items are reported, not cached.
+ * Every submitted batch is persisted (batch-store.ts) before and after submission, so a restarted process resumes
+ * polling the same batch instead of paying again. Results go into the same cache as synchronous calls (custom_id =
+ * cache key), so a later `engine.runAll` over the same requests costs nothing. Failed items are reported, not cached.
+ * This module is the run: what to batch (cache hits, resumed batches, the budget), then submit and poll; the
+ * providers' calls are batch-provider.ts.
  */
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { readJson, runDir, writeFileAtomic } from "../core/index.js";
+import { LlmAbortError, LlmRequestError, classifyProviderError } from "./errors.js";
 import type { Engine } from "./engine.js";
-import { classifyProviderError, LlmAbortError, LlmRequestError, redactKeys } from "./errors.js";
+import { listBatches, saveBatchState as saveState, type BatchState } from "./batch-store.js";
+import { batchWhere as where, createBatchClients, findBatchId, pollBatch, submitBatch, type BatchItemResult } from "./batch-provider.js";
 import { unavailableError } from "./preflight.js";
 import { sleep } from "./limits.js";
-import { anthropicBody, parseAnthropicMessage } from "./providers/anthropic.js";
-import { apiKeyFromEnv, openaiRequest, parseOpenAIChat } from "./providers/openai.js";
-import { approxInputTokens, requestKey, validateRequest } from "./request.js";
-import type { Budget, ChatRequest, ChatResult, ProviderName, RunSummary } from "./types.js";
+import { approxInputTokens, validateRequest } from "./request.js";
+import { emptySummary } from "./run-report.js";
+import type { Budget, ChatRequest, ChatResult, RunSummary } from "./types.js";
+
+export { listBatches, type BatchState } from "./batch-store.js";
 
 /** Batch APIs charge half the synchronous price. */
 export const BATCH_DISCOUNT = 0.5;
-
-/** A persisted batch (one JSON file per batch). */
-export interface BatchState {
-  /** File name stem, also sent as OpenAI batch metadata to find a batch whose id was not persisted. */
-  name: string;
-  provider: "openai" | "anthropic";
-  model: string;
-  baseURL?: string;
-  /** Provider batch id; absent while submitting. */
-  id?: string;
-  /** Cache keys (= custom ids) in this batch, with what the cache record needs. */
-  items: { key: string; tag?: string }[];
-  status: "submitting" | "submitted" | "collected" | "failed";
-  createdAt: string;
-  collectedAt?: string;
-  /** Provider status at the last poll. */
-  providerStatus?: string;
-  error?: string;
-  /** The provider's own errors for a failed batch (OpenAI `errors.data`: code, message, line, param), keys never included. */
-  errors?: { code?: string; message?: string; line?: number | null; param?: string | null }[];
-}
 
 /** Options for {@link runBatch}. */
 export interface BatchOptions {
@@ -69,28 +49,6 @@ export interface BatchOptions {
   progress?: boolean;
 }
 
-type OpenAIClient = import("openai").default;
-type AnthropicClient = import("@anthropic-ai/sdk").default;
-
-function batchesDir(run: string): string {
-  return join(runDir(run), "batches");
-}
-
-/** Every persisted batch state of a run. */
-export function listBatches(run = "default"): BatchState[] {
-  const dir = batchesDir(run);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => readJson<BatchState>(join(dir, f)));
-}
-
-function saveState(run: string, s: BatchState): void {
-  mkdirSync(batchesDir(run), { recursive: true });
-  writeFileAtomic(join(batchesDir(run), `${s.name}.json`), JSON.stringify(s, null, 2) + "\n");
-}
-
 /**
  * Answer `requests` through the providers' batch APIs, resuming any unfinished batch of the same run that already
  * covers some of them. Cached requests are answered at once; `openai` and `anthropic` requests are batched per
@@ -106,10 +64,7 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
   const log = (m: string) => options.progress !== false && process.stderr.write(`${label}: ${m}\n`);
   const cache = engine.cacheStore();
   if (!cache) throw new LlmRequestError("batch: the cache is off (--no-cache); batch results are delivered through the cache");
-  const summary: RunSummary = {
-    requests: requests.length, completed: 0, calls: 0, cacheHits: 0, failures: 0, skipped: 0, retries: 0,
-    tokens: { inputTokens: 0, outputTokens: 0 }, usd: 0, usdSaved: 0, wallMs: 0,
-  };
+  const summary = emptySummary(requests.length);
   const byKey = new Map<string, { req: ChatRequest; indices: number[] }>();
   requests.forEach((original, i) => {
     validateRequest(original);
@@ -165,28 +120,8 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
     grp.keys.push(key);
   }
 
-  const openaiClients = new Map<string, OpenAIClient>();
-  const anthropicClients = new Map<string, AnthropicClient>();
-  const keyEnv = (p: ProviderName) => engine.options.apiKeyEnv?.[p] ?? (p === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY");
-  async function openai(baseURL?: string): Promise<OpenAIClient> {
-    let c = openaiClients.get(baseURL ?? "");
-    if (!c) {
-      const { default: OpenAI } = await import("openai");
-      c = new OpenAI({ apiKey: apiKeyFromEnv(keyEnv("openai"), "openai"), baseURL, maxRetries: 2, timeout: 300_000 });
-      openaiClients.set(baseURL ?? "", c);
-    }
-    return c;
-  }
-  async function anthropic(baseURL?: string): Promise<AnthropicClient> {
-    let c = anthropicClients.get(baseURL ?? "");
-    if (!c) {
-      const { default: Anthropic } = await import("@anthropic-ai/sdk");
-      c = new Anthropic({ apiKey: apiKeyFromEnv(keyEnv("anthropic"), "anthropic"), baseURL, maxRetries: 2, timeout: 300_000 });
-      anthropicClients.set(baseURL ?? "", c);
-    }
-    return c;
-  }
-  const where = (s: Pick<BatchState, "provider" | "baseURL">) => `${s.provider} batch${s.baseURL ? ` at ${s.baseURL}` : ""}`;
+  const clients = createBatchClients(engine.options);
+  const keyEnv = clients.keyEnv;
 
   // Before paying for anything: each new batch's model must be served by its endpoint (one models list per endpoint).
   // A shut-down model fails here, with its substitutes, instead of as a failed batch hours later.
@@ -210,22 +145,7 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
       // Persist the intent first: a crash between "created" and "saved" is then found again by its metadata.
       saveState(run, state);
       try {
-        if (grp.provider === "openai") {
-          const c = await openai(grp.baseURL);
-          // One model per batch, so one endpoint: chat completions, or completions for a completion model.
-          const bodies = keys.map((k) => ({ k, ...openaiRequest(byKey.get(k)!.req) }));
-          const lines = bodies.map((b) => JSON.stringify({ custom_id: b.k, method: "POST", url: b.url, body: b.body }));
-          const { toFile } = await import("openai");
-          const file = await c.files.create({ file: await toFile(Buffer.from(lines.join("\n") + "\n"), `${state.name}.jsonl`), purpose: "batch" });
-          const b = await c.batches.create({ input_file_id: file.id, endpoint: bodies[0]!.url, completion_window: "24h", metadata: { alpacare: state.name } });
-          state.id = b.id;
-          state.providerStatus = b.status;
-        } else {
-          const c = await anthropic(grp.baseURL);
-          const b = await c.messages.batches.create({ requests: keys.map((k) => ({ custom_id: k, params: anthropicBody(byKey.get(k)!.req) })) });
-          state.id = b.id;
-          state.providerStatus = b.processing_status;
-        }
+        await submitBatch(clients, state, keys.map((k) => ({ key: k, req: byKey.get(k)!.req })));
       } catch (e) {
         state.status = "failed";
         state.error = (e as Error).message;
@@ -266,16 +186,12 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
   async function recoverId(s: BatchState): Promise<void> {
     // Submitted but the id was never saved (crash): find it by metadata (OpenAI); otherwise resubmitting is safer
     // than waiting forever, so the state is dropped and the keys go back to the queue on the next run.
-    if (s.provider === "openai") {
-      const c = await openai(s.baseURL);
-      for await (const b of c.batches.list({ limit: 100 })) {
-        if ((b.metadata as Record<string, string> | null)?.alpacare === s.name) {
-          s.id = b.id;
-          s.status = "submitted";
-          saveState(run, s);
-          return;
-        }
-      }
+    const id = await findBatchId(clients, s);
+    if (id) {
+      s.id = id;
+      s.status = "submitted";
+      saveState(run, s);
+      return;
     }
     s.status = "failed";
     s.error = "submission interrupted before the batch id was saved; not found on the server; resubmit";
@@ -283,64 +199,25 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
     log(`${s.name}: ${s.error}`);
   }
 
+  /** One item read back: an answer is cached and delivered; an answer that cannot be cached is delivered as its error. */
+  const collect = (s: BatchState, key: string, r: BatchItemResult) => {
+    if (r instanceof Error) return deliver(key, r);
+    try {
+      store(s, key, r);
+    } catch (err) {
+      deliver(key, err as Error);
+    }
+  };
+
   /** Poll once; collect when done. Returns true when the batch is finished (collected or failed). */
   async function pollOnce(s: BatchState): Promise<boolean> {
     if (!s.id) await recoverId(s);
     if (!s.id) return true;
     try {
-      if (s.provider === "openai") {
-        const c = await openai(s.baseURL);
-        const b = await c.batches.retrieve(s.id);
-        s.providerStatus = b.status;
-        if (b.status === "failed" && b.errors?.data?.length) {
-          // Kept in the state file and the message: `model_not_found`, `token_limit_exceeded`, ... say what to fix.
-          s.errors = b.errors.data.map((x) => ({ code: x.code, message: x.message ? redactKeys(x.message) : x.message, line: x.line ?? null, param: x.param ?? null }));
-          s.error = s.errors.map((x) => `${x.code ?? "error"}${x.line != null ? ` (line ${x.line})` : ""}: ${x.message ?? ""}`).join("; ");
-        }
-        if (b.status === "completed" || b.status === "expired" || b.status === "cancelled" || b.status === "failed") {
-          for (const fileId of [b.output_file_id, b.error_file_id]) {
-            if (!fileId) continue;
-            const text = await (await c.files.content(fileId)).text();
-            for (const line of text.split("\n")) {
-              if (!line.trim()) continue;
-              const o = JSON.parse(line) as { custom_id: string; response?: { status_code: number; body: unknown }; error?: { message?: string } | null };
-              const e = byKey.get(o.custom_id);
-              if (o.response?.status_code === 200) {
-                const req = e?.req ?? ({ provider: "openai", model: s.model, messages: [] } as ChatRequest);
-                try {
-                  store(s, o.custom_id, parseOpenAIChat(o.response.body, req, 0, where(s)));
-                } catch (err) {
-                  deliver(o.custom_id, err as Error);
-                }
-              } else {
-                const msg = (o.response?.body as { error?: { message?: string } } | undefined)?.error?.message ?? o.error?.message ?? "failed";
-                deliver(o.custom_id, new LlmRequestError(`${where(s)} ${s.id}: item failed (HTTP ${o.response?.status_code ?? "?"}): ${msg}`, { status: o.response?.status_code }));
-              }
-            }
-          }
-          finish(s, b.status);
-          return true;
-        }
-      } else {
-        const c = await anthropic(s.baseURL);
-        const b = await c.messages.batches.retrieve(s.id);
-        s.providerStatus = b.processing_status;
-        if (b.processing_status === "ended") {
-          for await (const o of await c.messages.batches.results(s.id)) {
-            const r = o.result as { type: string; message?: unknown; error?: { error?: { message?: string } } };
-            const e = byKey.get(o.custom_id);
-            if (r.type === "succeeded") {
-              const req = e?.req ?? ({ provider: "anthropic", model: s.model, messages: [] } as ChatRequest);
-              try {
-                store(s, o.custom_id, parseAnthropicMessage(r.message, req, 0, where(s)));
-              } catch (err) {
-                deliver(o.custom_id, err as Error);
-              }
-            } else deliver(o.custom_id, new LlmRequestError(`${where(s)} ${s.id}: item ${r.type}${r.error?.error?.message ? `: ${r.error.error.message}` : ""}`));
-          }
-          finish(s, "ended");
-          return true;
-        }
+      const ended = await pollBatch(clients, s as BatchState & { id: string }, (key) => byKey.get(key)?.req, (key, r) => collect(s, key, r));
+      if (ended !== undefined) {
+        finish(s, ended);
+        return true;
       }
     } catch (e) {
       throw classifyProviderError(e, keyEnv(s.provider), where(s));

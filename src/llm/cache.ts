@@ -13,7 +13,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { WriteError, cacheDir, formatTornTailRepair, repairTornTailFd, withFileLockSync } from "../core/index.js";
-import type { ChatResult, FinishReason, ProviderName, TokenUsage } from "./types.js";
+import { legacyRequestKey } from "./request.js";
+import type { ChatRequest, ChatResult, FinishReason, ProviderName, TokenUsage } from "./types.js";
 
 /** One cached answer as stored (one JSON line). Short field names keep a 10^5-record cache small. */
 export interface CacheRecord {
@@ -208,6 +209,20 @@ export function openCache(dir: string = cacheDir()): LlmCache {
 /** A cached record turned back into a result. */
 export function resultFromRecord(r: CacheRecord): ChatResult {
   return { text: r.text, finishReason: r.finish, usage: r.usage, latencyMs: r.ms, cached: true, key: r.k, modelVersion: r.mv };
+}
+
+/**
+ * The cached answer of a (sent) request under its key, or, for entries written before cache keys named the endpoint
+ * (version 1), under its legacy key where that is still unambiguous. Undefined without a cache.
+ */
+export function lookupAnswer(cache: LlmCache | undefined, req: ChatRequest, key: string): ChatResult | undefined {
+  if (!cache) return undefined;
+  let rec = cache.get(key);
+  if (!rec) {
+    const legacy = legacyRequestKey(req);
+    if (legacy) rec = cache.get(legacy);
+  }
+  return rec ? resultFromRecord(rec) : undefined;
 }
 
 /** Delete the cache file(s) in `dir`; returns the number of files removed. */

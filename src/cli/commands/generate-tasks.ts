@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
 import { loadInstructionPrompt, loadSeedTasks } from "../../data/index.js";
-import { filterGeneratedTasks, makeRougeInlineDeduper, generateTasks, listCountLabel, resolveTaskPromptParams, taskRunFiles, type GenerationDedupPolicy, type ParseMode } from "../../generate/index.js";
+import { filterGeneratedTasks, makeRougeInlineDeduper, estimateTasks, generateTasks, listCountLabel, resolveTaskPromptParams, taskRunFiles, type GenerationDedupPolicy, type ParseMode } from "../../generate/index.js";
 import { chooseModelFromFlags, engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, recordRunDeviations, requestBaseFromFlags } from "../llm-flags.js";
 import { describeSubstitution } from "../../llm/index.js";
 
@@ -109,7 +109,7 @@ const command: Command = {
       // Checked with the endpoint before anything is sent; a shut-down teacher fails here or, allowed, is substituted.
       const choice = await chooseModelFromFlags(engine, requestBaseFromFlags(values), values, "teacher");
       const teacher = { provider: choice.provider, model: choice.model, ...(choice.baseURL ? { baseURL: choice.baseURL } : {}) };
-      const summary = await generateTasks({
+      const taskOptions = {
         run,
         target,
         teacher,
@@ -124,23 +124,25 @@ const command: Command = {
         makeInlineDeduper: makeRougeInlineDeduper,
         roundSize: num("round-size", values["round-size"]),
         waveSize: num("wave-size", values["wave-size"]),
-        dryRun: flags.dryRun,
         quiet: values.quiet,
-      });
+      };
       const out = process.stdout;
-      out.write(`run ${summary.run} (${summary.dir}), config ${summary.configHash}\n`);
-      if (flags.dryRun && choice.substitution) out.write(`would use: ${describeSubstitution(choice.substitution)}\n`);
-      out.write(`reading: ${listCountLabel(params)}\n`);
-      if (summary.estimate) {
-        const e = summary.estimate;
-        out.write(`dry run: ${summary.kept} kept so far; ~${e.requests} more requests at up to ${e.newTasksPerRequest} new tasks each\n`);
+      if (flags.dryRun) {
+        const e = estimateTasks(taskOptions);
+        out.write(`run ${e.run} (${e.dir}), config ${e.configHash}\n`);
+        if (choice.substitution) out.write(`would use: ${describeSubstitution(choice.substitution)}\n`);
+        out.write(`reading: ${listCountLabel(params)}\n`);
+        out.write(`dry run: ${e.kept} kept so far; ~${e.requests} more requests at up to ${e.newTasksPerRequest} new tasks each\n`);
         out.write(`  calls ${e.cost.calls} (cached ${e.cost.cached}), ~${e.cost.inputTokens} input + ${e.cost.outputTokens} output tokens, ~$${e.cost.usd.toFixed(2)}${e.cost.unpricedModels.length ? ` (no price for ${e.cost.unpricedModels.join(", ")})` : ""}\n`);
         for (const w of e.cost.warnings ?? []) out.write(`  warning: ${w}\n`);
         const alt = resolveTaskPromptParams({ ...params, listCount: params.listCount === "includes-seeds" ? "new-tasks" : "includes-seeds" });
         const altPer = alt.listCount === "includes-seeds" ? alt.tasksPerRequest - alt.seedsPerPrompt : alt.tasksPerRequest;
-        out.write(`  (the other reading, ${alt.listCount}: ~${Math.ceil(Math.max(0, target - summary.kept) / altPer)} requests at ${altPer} each)\n`);
+        out.write(`  (the other reading, ${alt.listCount}: ~${Math.ceil(Math.max(0, target - e.kept) / altPer)} requests at ${altPer} each)\n`);
         return 0;
       }
+      const summary = await generateTasks(taskOptions);
+      out.write(`run ${summary.run} (${summary.dir}), config ${summary.configHash}\n`);
+      out.write(`reading: ${listCountLabel(params)}\n`);
       for (const line of recordRunDeviations(engine, choice, taskRunFiles(run).config, flags.dryRun)) out.write(`${line}\n`);
       out.write(`kept ${summary.kept}/${target}, rejected ${summary.rejected}, duplicates ${summary.duplicates}; requests ${summary.requestsDone} answered, ${summary.requestsFailed} failed; calls now ${summary.callsThisRun}, cache hits ${summary.cacheHits}, $${summary.usd.toFixed(4)}\n`);
       if (Object.keys(summary.rejectReasons).length) out.write(`reject reasons: ${Object.entries(summary.rejectReasons).map(([k, v]) => `${k}=${v}`).join(" ")}\n`);

@@ -18,6 +18,10 @@
  * not cached). After generation the tokens in the sequence are checked against the prompt's, and
  * `usage.inputTokens` is the prompt's exact token count. Unset `maxTokens` means "until the context is full"
  * (finish reason "length" when that is what stopped it).
+ *
+ * Why this file is long (~400 lines): `createLocalProvider`'s call path (tokenize, pick or size a context, generate,
+ * check the sequence) shares the per-process model and context caches through one closure; the process-wide loading
+ * (lines up to `loadLocalModel`, and `unloadLocalModels`) is the seam to split along if it grows.
  */
 import { statSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
