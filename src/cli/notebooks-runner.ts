@@ -11,17 +11,18 @@
  * Reading that failure out of the .ipynb is notebook-failures.ts; scrubbing secrets from the copies, notebook-secrets.ts.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { projectRoot } from "../core/paths.js";
-import { describeCell, findFirstFailure, indent, tail, type CellFailure, type NotebookJson } from "./notebook-failures.js";
+import {
+  describeCell, findFirstFailure, indent, tail, type CellFailure, type NotebookJson,
+} from "./notebook-failures.js";
 import { scrubSecrets } from "./notebook-secrets.js";
 
-// The names this module has always exported, now living in the modules of their parts.
-export { findFirstFailure, describeCell, type CellFailure, type NotebookJson } from "./notebook-failures.js";
-export { scrubSecrets } from "./notebook-secrets.js";
 
 /** Where the project registers its tslab kernel (`npm run setup`); passed to Jupyter as `JUPYTER_PATH`. */
 export function projectJupyterPath(): string {

@@ -10,7 +10,8 @@ import { runDir, writeFileAtomic, writeJsonl } from "../core/index.js";
 import { readKeptTasks } from "./filter.js";
 import { readTaskResponses, type TaskResponse } from "./responses.js";
 import { taxonomyStats, type TaxonomyStats } from "./taxonomy.js";
-import { taskRunFiles, type GeneratedTask, type TaskRunConfig } from "./tasks.js";
+import { taskRunFiles, type GeneratedTask } from "./task-store.js";
+import { type TaskRunConfig } from "./task-config.js";
 
 /** Options for {@link exportDataset}. */
 export interface ExportOptions {

@@ -9,7 +9,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readJsonlIfExists, withRunLock, writeFileAtomic, writeJsonl } from "../core/index.js";
 import { dedup, RougeLIndex } from "../dedup/index.js";
-import { readGeneratedTasks, taskRunFiles, uniqueTasksById, type GeneratedTask, type InlineDeduper } from "./tasks.js";
+import { type InlineDeduper } from "./tasks.js";
+import { readGeneratedTasks, taskRunFiles, uniqueTasksById, type GeneratedTask } from "./task-store.js";
 
 /**
  * An {@link InlineDeduper} over the seed instructions plus every kept instruction. It is the dedup stage's exact

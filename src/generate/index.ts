@@ -34,34 +34,23 @@ export {
   type ParseResult,
   type ParseOptions,
 } from "./parse.js";
-export { TaskRequestPlanner, planTaskRequests, type PromptTaskRef, type MachinePromptTask, type PlannedTaskRequest } from "./plan.js";
 export {
-  generateTasks,
-  estimateTasks,
-  taskRunConfig,
-  taskChatRequest,
-  taskRunFiles,
-  listCountLabel,
-  readGeneratedTasks,
-  uniqueTasksById,
-  readRejectedTasks,
-  readTaskCompletions,
-  type TeacherModel,
-  type GenerationDedupPolicy,
-  type InlineDeduper,
-  type GenerateTasksOptions,
-  type TaskGenerationProgress,
-  type TaskGenerationSummary,
-  type TaskGenerationEstimate,
-  type EstimateTasksOptions,
-  type TaskRunEstimate,
-  type GeneratedTask,
-  type RejectedTaskRecord,
-  type CompletionRecord,
-  type TaskRunConfig,
+  TaskRequestPlanner, planTaskRequests, type PromptTaskRef, type MachinePromptTask, type PlannedTaskRequest,
+} from "./plan.js";
+export {
+  generateTasks, type TeacherModel, type GenerationDedupPolicy, type InlineDeduper, type GenerateTasksOptions,
+  type TaskGenerationProgress, type TaskGenerationSummary, type TaskGenerationEstimate,
 } from "./tasks.js";
+export { estimateTasks, type EstimateTasksOptions, type TaskRunEstimate } from "./task-estimate.js";
+export { taskRunConfig, taskChatRequest, listCountLabel, type TaskRunConfig } from "./task-config.js";
+export {
+  taskRunFiles, readGeneratedTasks, uniqueTasksById, readRejectedTasks, readTaskCompletions, type GeneratedTask,
+  type RejectedTaskRecord, type CompletionRecord,
+} from "./task-store.js";
 export { makeRougeInlineDeduper } from "./filter.js";
-export { filterGeneratedTasks, readKeptTasks, type FilterTasksOptions, type TaskFilterVerdict, type TaskFilterSummary } from "./filter.js";
+export {
+  filterGeneratedTasks, readKeptTasks, type FilterTasksOptions, type TaskFilterVerdict, type TaskFilterSummary,
+} from "./filter.js";
 export {
   RESPONSE_SYSTEM_PROMPT,
   encodeResponsePrompt,
@@ -78,5 +67,8 @@ export {
   type GenerateResponsesOptions,
   type ResponseSummary,
 } from "./responses.js";
-export { taxonomyStats, taxonomySunburst, taxonomySunburst2, type TaxonomyTask, type FieldStats, type TaxonomyStats, type PlotlyFigureData } from "./taxonomy.js";
+export {
+  taxonomyStats, taxonomySunburst, taxonomySunburst2, type TaxonomyTask, type FieldStats, type TaxonomyStats,
+  type PlotlyFigureData,
+} from "./taxonomy.js";
 export { exportDataset, type ExportOptions, type ExportRecord, type ExportSummary } from "./export.js";

@@ -27,13 +27,6 @@ import { taskChatRequest } from "./task-config.js";
 import { openTaskRun } from "./task-session.js";
 import type { CompletionRecord } from "./task-store.js";
 
-// The names this module has always exported, now living in the modules of their parts.
-export { listCountLabel, taskRunConfig, taskChatRequest, type TaskRunConfig } from "./task-config.js";
-export {
-  taskRunFiles, readGeneratedTasks, uniqueTasksById, readRejectedTasks, readTaskCompletions, committedRequests,
-  type GeneratedTask, type RejectedTaskRecord, type CompletionRecord, type TaskCommitRecord,
-} from "./task-store.js";
-export { estimateTasks, type EstimateTasksOptions, type TaskRunEstimate } from "./task-estimate.js";
 
 /** The model that writes tasks (or answers them). */
 export interface TeacherModel {

@@ -18,9 +18,10 @@ export {
 } from "./extract.js";
 export { inferLengthFigure, inferRateFigure } from "./figures.js";
 export {
-  INFER_DEFAULT_MAX_TOKENS, type InferModelRef, type InferOutputRecord, type InferPlan, inferRequest, inferRun,
-  type InferRunOptions, type InferRunSummary, type InferSettings, planInferRun,
+  type InferModelRef, type InferOutputRecord, type InferPlan, inferRun, type InferRunOptions, type InferRunSummary,
+  type InferSettings, planInferRun,
 } from "./runner.js";
+export { INFER_DEFAULT_MAX_TOKENS, inferRequest } from "./infer-request.js";
 export {
   ALPACA_PROMPT_NO_INPUT, ALPACA_PROMPT_WITH_INPUT, type InferTemplate, type InstructionPair, promptMessages,
   type PromptMessagesOptions, renderAlpacaPrompt,

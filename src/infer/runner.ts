@@ -11,17 +11,21 @@
  */
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
-import { appendJsonl, formatProgress, InputError, progress, projectRoot, readJson, readJsonlIfExists, shortHash, withRunLock, writeFileAtomic } from "../core/index.js";
+import {
+  appendJsonl, formatProgress, InputError, progress, projectRoot, readJson, readJsonlIfExists, shortHash,
+  withRunLock, writeFileAtomic,
+} from "../core/index.js";
 import { loadTestSet, type TestSetName } from "../data/index.js";
-import { createEngine, type ChatRequest, type ChatResult, type Engine, type EngineOptions, type FinishReason, type ProviderName } from "../llm/index.js";
+import {
+  createEngine, type ChatRequest, type ChatResult, type Engine, type EngineOptions, type FinishReason,
+  type ProviderName,
+} from "../llm/index.js";
 import { checkModelName, inferOutputFile, inferSettingsFile } from "./catalogue.js";
 import type { ExtractionRule } from "./extract.js";
 import { ALPACA_PROMPT_NO_INPUT, ALPACA_PROMPT_WITH_INPUT, type InferTemplate } from "./templates.js";
 import { inferItems, isInferTestSet, type InferItem } from "./testsets.js";
 import { INFER_DEFAULT_MAX_TOKENS, inferRecord, inferRequest } from "./infer-request.js";
 
-// The names this module has always exported, now living in the module of their part.
-export { INFER_DEFAULT_MAX_TOKENS, inferRequest, inferRecord } from "./infer-request.js";
 
 /** How the model under test is reached (the request fields that name it). */
 export interface InferModelRef {

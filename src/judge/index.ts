@@ -22,10 +22,9 @@ export {
   type VerdictNames,
 } from "./parse.js";
 export { positionBias, type PositionBias, type VerdictLabel, verdictMatrix } from "./position-bias.js";
-export {
-  judgeCharCount, type JudgePlan, judgeRun, type JudgeRunOptions, type JudgeRunResult, type JudgeTask, planJudgeRun,
-  verdictTexts, type VerdictTexts,
-} from "./run.js";
+export { judgeRun, type JudgeRunOptions, type JudgeRunResult } from "./run.js";
+export { judgeCharCount, type JudgePlan, type JudgeTask, planJudgeRun } from "./run-plan.js";
+export { verdictTexts, type VerdictTexts } from "./verdict-texts.js";
 export {
   type BootstrapInterval, bootstrapWinRate, dualSidedScores, itemScore, itemScoreMap, itemVerdicts, pairedBootstrap,
   type PairedDifference, summarizeVerdicts, type VerdictScoreOptions, winRate, type WinRateBootstrapOptions,

@@ -21,10 +21,6 @@ import { readVerdictFile } from "./store.js";
 import type { JudgeModelConfig, JudgeTemplate } from "./templates.js";
 import type { JudgeOrder, VerdictParseMode, ScoringPolicy, VerdictRecord } from "./types.js";
 
-// The names this module has always exported, now living in the modules of their parts.
-export { judgeCharCount, planJudgeRun, verdictRecordFor, type JudgeTask, type JudgePlan } from "./run-plan.js";
-export { readJudgeConfig } from "./run-config.js";
-export { verdictTexts, type VerdictTexts } from "./verdict-texts.js";
 
 /** Options for {@link judgeRun} / {@link planJudgeRun}. */
 export interface JudgeRunOptions {

@@ -9,16 +9,17 @@
  * providers' calls are batch-provider.ts.
  */
 import { LlmAbortError, LlmRequestError, classifyProviderError } from "./errors.js";
-import type { Engine } from "./engine.js";
+import type { Engine } from "./engine-types.js";
 import { listBatches, saveBatchState as saveState, type BatchState } from "./batch-store.js";
-import { batchWhere as where, createBatchClients, findBatchId, pollBatch, submitBatch, type BatchItemResult } from "./batch-provider.js";
+import {
+  batchWhere as where, createBatchClients, findBatchId, pollBatch, submitBatch, type BatchItemResult,
+} from "./batch-provider.js";
 import { unavailableError } from "./preflight.js";
 import { sleep } from "./limits.js";
 import { approxInputTokens, validateRequest } from "./request.js";
 import { emptySummary } from "./run-report.js";
 import type { Budget, ChatRequest, ChatResult, RunSummary } from "./types.js";
 
-export { listBatches, type BatchState } from "./batch-store.js";
 
 /** Batch APIs charge half the synchronous price. */
 export const BATCH_DISCOUNT = 0.5;

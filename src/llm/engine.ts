@@ -16,7 +16,9 @@ import { BudgetTracker, refuseUnpricedBudget } from "./budget.js";
 import { LlmCache, lookupAnswer } from "./cache.js";
 import { isFatal, LlmAbortError, LlmBudgetError, LlmRequestError } from "./errors.js";
 import { estimateCall, estimateRequests } from "./estimate.js";
-import { contextReduction, isLearnable, learnRejection, strictParamsError, tallyAdaptations } from "./learned-params.js";
+import {
+  contextReduction, isLearnable, learnRejection, strictParamsError, tallyAdaptations,
+} from "./learned-params.js";
 import { Semaphore, TokenBucket } from "./limits.js";
 import { createModelChecks, modelScope } from "./model-checks.js";
 import { Pacer } from "./pacer-gate.js";
@@ -31,10 +33,6 @@ import type { Engine, EngineOptions, EngineStats } from "./engine-types.js";
 import type { ChatRequest, ChatResult, Provider, ProviderName, TokenUsage } from "./types.js";
 
 // The names the engine has always exported, now living in their own modules (see each for why).
-export { isFatal } from "./errors.js";
-export { anySignal } from "./signals.js";
-export { formatEstimate } from "./estimate.js";
-export type { Engine, EngineOptions, EngineProgress, EngineStats, RunAllOptions, CompleteOptions } from "./engine-types.js";
 
 /** Create an engine. See {@link EngineOptions} for defaults. */
 export function createEngine(options: EngineOptions = {}): Engine {

@@ -4,8 +4,13 @@
  * and batch APIs. Stages build `ChatRequest`s and call `createEngine(...).complete / runAll`.
  */
 export type * from "./types.js";
-export { createEngine, anySignal, formatEstimate, isFatal } from "./engine.js";
-export type { Engine, EngineOptions, EngineProgress, EngineStats, RunAllOptions, CompleteOptions } from "./engine.js";
+export { createEngine } from "./engine.js";
+export { anySignal } from "./signals.js";
+export { formatEstimate } from "./estimate.js";
+export { isFatal } from "./errors.js";
+export type {
+  Engine, EngineOptions, EngineProgress, EngineStats, RunAllOptions, CompleteOptions,
+} from "./engine-types.js";
 export { LlmCache, openCache, clearCache, resultFromRecord, CACHE_FILE } from "./cache.js";
 export type { CacheRecord, CacheStats } from "./cache.js";
 export {
@@ -21,7 +26,10 @@ export {
   loadRegistry, reloadRegistry, registryFile, userRegistryFile, lookupModel, registryPrice, describeLifecycle, isShutDown, substitutesFor,
   rolesOfPaperModel, undatedId,
 } from "./registry.js";
-export type { ModelRegistry, ModelEntry, ModelLifecycle, ParamRules, RegistryPrice, RegistrySource, RoleEntry, RoleName, Substitute, ModelLookup } from "./registry.js";
+export type {
+  ModelRegistry, ModelEntry, ModelLifecycle, ParamRules, RegistryPrice, RegistrySource, RoleEntry, RoleName,
+  Substitute, ModelLookup,
+} from "./registry.js";
 export { adaptRequest, maxTokensField, REASONING_HEADROOM } from "./params.js";
 export type { Adaptation, LearnedRules, AdaptOptions } from "./params.js";
 export { judgeServed, fetchServed, unavailableError } from "./preflight.js";
@@ -30,7 +38,10 @@ export { chooseModel, describeSubstitution } from "./substitute.js";
 export type { Substitution, ModelChoice, ModelTarget, ChooseOptions } from "./substitute.js";
 export { modelRows, refreshRegistry } from "./refresh.js";
 export type { ModelRow } from "./refresh.js";
-export { recordDeviations, readDeviations, mergeDeviations, describeDeviations, describeAdaptation, displayModel, adaptationKey } from "./deviations.js";
+export {
+  recordDeviations, readDeviations, mergeDeviations, describeDeviations, describeAdaptation, displayModel,
+  adaptationKey,
+} from "./deviations.js";
 export type { Deviations } from "./deviations.js";
 export { Semaphore, TokenBucket, backoffMs, sleep as llmSleep } from "./limits.js";
 export {
@@ -40,18 +51,28 @@ export type { RateLimitSnapshot, RateLimitWindow, RateLimitDimension } from "./r
 export {
   newPaceState, zeroCost, paceCost, admissionWait, inFlightTarget, neededInFlight, paceAdmit, paceSettle, paceLearn, paceSummary, formatPace,
 } from "./pacer.js";
-export type { PacerOptions, PaceCost, PaceState, PaceDimension, PaceAdmission, PaceOutcome, PaceSummary, PaceWaitReason } from "./pacer.js";
+export type {
+  PacerOptions, PaceCost, PaceState, PaceDimension, PaceAdmission, PaceOutcome, PaceSummary, PaceWaitReason,
+} from "./pacer.js";
 export { Pacer, paceScope } from "./pacer-gate.js";
 export type { PaceTicket, PaceMark } from "./pacer-gate.js";
-export { createOpenAIProvider, openaiChatBody, openaiRequest, openaiEndpointFor, parseOpenAIChat, openaiFinishReason } from "./providers/openai.js";
+export {
+  createOpenAIProvider, openaiChatBody, openaiRequest, openaiEndpointFor, parseOpenAIChat, openaiFinishReason,
+} from "./providers/openai.js";
 export type { OpenAIProviderOptions } from "./providers/openai.js";
-export { createAnthropicProvider, anthropicBody, parseAnthropicMessage, anthropicFinishReason } from "./providers/anthropic.js";
+export {
+  createAnthropicProvider, anthropicBody, parseAnthropicMessage, anthropicFinishReason,
+} from "./providers/anthropic.js";
 export type { AnthropicProviderOptions } from "./providers/anthropic.js";
 export { unloadLocalModels, defaultThreads } from "./providers/local.js";
 export type { LocalProviderOptions } from "./providers/local.js";
-export { defaultModel, downloadDefaultModel, testModelPath, testModelCandidates, DEFAULT_DOWNLOAD, TEST_MODEL_FILE } from "./default-model.js";
+export {
+  defaultModel, downloadDefaultModel, testModelPath, testModelCandidates, DEFAULT_DOWNLOAD, TEST_MODEL_FILE,
+} from "./default-model.js";
 export type { DefaultModel, DownloadableModel, DownloadOptions } from "./default-model.js";
 export { notebookProgress, notebookCounter, progressHtml } from "./notebook.js";
 export type { NotebookDisplay } from "./notebook.js";
-export { runBatch, listBatches, BATCH_DISCOUNT } from "./batch.js";
-export type { BatchOptions, BatchState } from "./batch.js";
+export { runBatch, BATCH_DISCOUNT } from "./batch.js";
+export { listBatches } from "./batch-store.js";
+export type { BatchOptions } from "./batch.js";
+export type { BatchState } from "./batch-store.js";

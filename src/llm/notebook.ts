@@ -3,7 +3,7 @@
  * output in place while the cell runs (`tslab.newDisplay()` overwrites a single display entry).
  */
 import { escapeHtml as esc, formatDuration, progress } from "../core/index.js";
-import type { EngineProgress } from "./engine.js";
+import type { EngineProgress } from "./engine-types.js";
 
 /** The part of tslab's `Display` this uses. */
 export interface NotebookDisplay {

@@ -4,7 +4,7 @@
  * carries a {@link Substitution} record that the stages write into their config snapshots and that every score,
  * caption and table built on the run repeats ("judge gpt-4.1-mini for gpt-3.5-turbo (shut down 2026-10-23)").
  */
-import type { Engine } from "./engine.js";
+import type { Engine } from "./engine-types.js";
 import { LlmModelUnavailableError } from "./errors.js";
 import { unavailableError } from "./preflight.js";
 import { describeLifecycle, isShutDown, loadRegistry, lookupModel, substitutesFor, type RoleName } from "./registry.js";

@@ -13,11 +13,13 @@ import { join } from "node:path";
 import { parseVerdictAlpacare, stripToAlphanumeric, type VerdictNames } from "../../src/judge/parse.js";
 import { nanMean, npRint } from "../../src/core/numpy.js";
 import { dualSidedScores, summarizeVerdicts, winRate } from "../../src/judge/score.js";
-import { alpacaEvalDiscreteWinRate, alpacaEvalWinRate, readAlpacareComparisonFiles, toAlpacaEvalAnnotations } from "../../src/judge/formats.js";
+import {
+  alpacaEvalDiscreteWinRate, alpacaEvalWinRate, readAlpacareComparisonFiles, toAlpacaEvalAnnotations,
+} from "../../src/judge/formats.js";
 import {
   buildJudgePrompt, buildJudgeRequest, fillJudgeTemplate, judgedInstruction, JUDGE_SYSTEM_PROMPT, loadJudgeTemplate, makeJudgeTemplate,
 } from "../../src/judge/templates.js";
-import { planJudgeRun } from "../../src/judge/run.js";
+import { planJudgeRun } from "../../src/judge/run-plan.js";
 import { rawDir } from "../../src/core/index.js";
 
 const haveData = existsSync(join(rawDir(), "alpacare/prompt/alpaca_eval_chat_gpt.txt"));

@@ -6,14 +6,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { basename, join } from "node:path";
 import { after, describe, test } from "node:test";
 import { projectRoot } from "../../src/core/paths.js";
-import {
-  describeFailure,
-  findFirstFailure,
-  listNotebooks,
-  runNotebook,
-  scrubSecrets,
-  type NotebookJson,
-} from "../../src/cli/notebooks-runner.js";
+import { describeFailure, listNotebooks, runNotebook } from "../../src/cli/notebooks-runner.js";
+import { findFirstFailure, type NotebookJson } from "../../src/cli/notebook-failures.js";
+import { scrubSecrets } from "../../src/cli/notebook-secrets.js";
 
 /** A tslab notebook from cell sources (tslab compiles relative to the notebook, so it must live inside the project). */
 function notebook(cells: string[]): string {
