@@ -1,7 +1,7 @@
 /**
  * The estimate of task generation (the CLI's --dry-run): what the remaining work of a run would cost, sending nothing.
  * Its own module because the estimate plans requests on a stream of its own (seed-only prompts) and must never touch
- * the run's planner; it takes no lock and never writes the run's configuration.
+ * the run's planner; it takes no lock and writes nothing to the run.
  */
 import type { Engine } from "../llm/index.js";
 import { TaskRequestPlanner } from "./plan.js";
@@ -31,7 +31,8 @@ export interface TaskRunEstimate extends TaskGenerationEstimate {
 
 /**
  * What reaching `options.target` would still cost: the run is read back as {@link generateTasks} would resume it
- * (answers stored but not committed are committed first, as a resume does), then the remaining requests are priced.
+ * (answers stored but not committed count as kept, as a resume would commit them, but nothing is written), then the
+ * remaining requests are priced.
  */
 export function estimateTasks(options: EstimateTasksOptions): TaskRunEstimate {
   const session = openTaskRun(options, true);

@@ -1,8 +1,8 @@
 /**
  * A task-generation run opened for work: its recipe checked against the store, the store read back, and every answer
- * that was stored but not committed when the last process died committed at the frontier. Both the generation loop
- * (tasks.ts) and the estimate (task-estimate.ts) start from here, so they count the same kept tasks and the same
- * next request.
+ * that was stored but not committed when the last process died committed at the frontier (only counted, when
+ * estimating). Both the generation loop (tasks.ts) and the estimate (task-estimate.ts) start from here, so they
+ * count the same kept tasks and the same next request.
  */
 import { progress as makeProgress, type Progress } from "../core/index.js";
 import { maxNewTasksPerRequest } from "./prompt.js";
@@ -37,8 +37,9 @@ export interface TaskRunSession {
 }
 
 /**
- * Open a run (see the module comment). `estimating` silences the progress line and never writes `config.json`; the
- * commit of stored answers at the frontier happens either way, as it always has.
+ * Open a run (see the module comment). `estimating` opens it read-only: the progress line is silent, and answers
+ * stored but not committed are counted as a resume would commit them but not written (an estimate takes no lock, so
+ * it must not write: the run that holds the lock commits them).
  */
 export function openTaskRun(options: GenerateTasksOptions, estimating: boolean): TaskRunSession {
   const run = options.run ?? "default";
@@ -75,7 +76,7 @@ export function openTaskRun(options: GenerateTasksOptions, estimating: boolean):
       for (const reason of step.reasons) counts.rejectReasons[reason] = (counts.rejectReasons[reason] ?? 0) + 1;
       kept.push(...step.kept);
       for (const t of step.newTasks) taskIds.add(t.id);
-      commitTaskRequest(files, step.newTasks, step.newRejects, step.marker);
+      if (!estimating) commitTaskRequest(files, step.newTasks, step.newRejects, step.marker);
       for (const r of step.newRejects) rejectIds.add(r.id);
       committed.add(request);
       const { kept: nKept, rejected: nRej, duplicates: nDup } = step.marker;

@@ -233,7 +233,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
 
     runAll(requests, opts = {}) {
       return runAll(requests, opts, {
-        options, concurrency, pacer, engineBudget, estimate: (r) => engine.estimate(r), lookup, costOf, complete: completeWith,
+        options, concurrency, pacer, engineBudget, estimate: (r) => engine.estimate(r), cached: (r) => engine.cached(r), costOf, complete: completeWith,
         ...writes,
       });
     },

@@ -13,7 +13,7 @@ import type { EngineOptions, RunAllOptions } from "./engine-types.js";
 import { isFatal, LlmAbortError, LlmBudgetError } from "./errors.js";
 import type { Pacer } from "./pacer-gate.js";
 import { paceScope } from "./pacer-gate.js";
-import { requestKey, validateRequest } from "./request.js";
+import { validateRequest } from "./request.js";
 import { emptySummary, paceText, runProgress, summaryLine, tallyAnswer } from "./run-report.js";
 import { anySignal } from "./signals.js";
 import type { ChatRequest, ChatResult, CostEstimate, RunSummary, TokenUsage } from "./types.js";
@@ -28,8 +28,8 @@ export interface RunAllEnv {
   engineBudget?: BudgetTracker;
   /** What the requests would send and cost (the engine's estimate). */
   estimate(requests: readonly ChatRequest[]): CostEstimate;
-  /** The cached answer of an already adapted request. */
-  lookup(req: ChatRequest, key: string): ChatResult | undefined;
+  /** The cached answer of a request as the engine would send it (after adapting its parameters to the model). */
+  cached(req: ChatRequest): ChatResult | undefined;
   costOf(req: ChatRequest, usage: TokenUsage): number;
   /** One request through the engine's per-call path (cache, in-flight sharing, sending). */
   complete(req: ChatRequest, ctx: CallContext): Promise<ChatResult>;
@@ -57,6 +57,8 @@ export async function runAll(requests: readonly ChatRequest[], opts: RunAllOptio
   const paceScopes = new Set(requests.filter((r) => r.provider !== "local").map(paceScope));
   const paceMark = pacer?.mark();
   const livePace = () => pacer?.summaries().filter((x) => paceScopes.has(x.scope) && x.sent > 0) ?? [];
+  // A dry run sends nothing and draws no progress bar.
+  if (options.dryRun) return dryRunSummary(requests, opts, env, summary, t0);
   const onProgress = opts.onProgress ?? options.onProgress;
   const showProgress = opts.progress ?? options.progress ?? true;
   const bar = makeProgress({
@@ -68,8 +70,6 @@ export async function runAll(requests: readonly ChatRequest[], opts: RunAllOptio
     // Pacing hook: the progress line shows the pace against the provider's limits.
     suffix: pacer ? () => paceText(livePace(), concurrency) || undefined : undefined,
   });
-
-  if (options.dryRun) return dryRunSummary(requests, opts, env, summary, t0);
 
   const ctl = new AbortController();
   const signal = anySignal([ctl.signal, opts.signal, options.signal]);
@@ -156,7 +156,7 @@ export async function runAll(requests: readonly ChatRequest[], opts: RunAllOptio
 /** A dry run: cached answers are delivered, everything else is skipped; nothing is sent. */
 function dryRunSummary(requests: readonly ChatRequest[], opts: RunAllOptions, env: RunAllEnv, summary: RunSummary, t0: number): RunSummary {
   requests.forEach((req, i) => {
-    const hit = env.lookup(req, requestKey(req));
+    const hit = env.cached(req);
     if (hit) {
       summary.cacheHits++;
       summary.completed++;

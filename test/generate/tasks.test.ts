@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { createEngine } from "../../src/llm/index.js";
 import { loadInstructionPrompt, loadSeedTasks } from "../../src/data/index.js";
 import { estimateTasks, generateTasks, makeRougeInlineDeduper, readGeneratedTasks, readRejectedTasks, taskRunFiles, type GenerateTasksOptions } from "../../src/generate/index.js";
@@ -76,6 +77,28 @@ test("robust parser + inline dedup, and a dry run estimate", async () => {
   await d.engine.close();
   assert.equal(est.requests, 100);
   assert.equal(est.cost.calls, 100);
+});
+
+test("an estimate writes nothing: answers stored but not committed are counted, and left for the run to commit", async () => {
+  const o = options("e", "cache-e", { target: 30 });
+  assert.ok((await generateTasks(o)).complete);
+  await o.engine.close();
+  const files = taskRunFiles("e");
+  const committedTasks = lines(files.tasks);
+  // As if the process died after storing its answers but before committing any of them.
+  for (const f of [files.tasks, files.rejects, files.requests]) rmSync(f, { force: true });
+  const snapshot = () => readdirSync(files.dir).sort().map((n) => `${n}:${readFileSync(join(files.dir, n), "utf8").length}`);
+  const before = snapshot();
+  const d = options("e", "cache-e", { target: 30 + 900 });
+  const est = estimateTasks(d);
+  await d.engine.close();
+  assert.equal(est.kept, committedTasks.length);
+  assert.deepEqual(snapshot(), before, "the estimate wrote to the run store");
+  // The resume commits them, byte for byte as before, without asking the teacher again.
+  const o2 = options("e", "cache-e", { target: 30 });
+  assert.ok((await generateTasks(o2)).complete);
+  await o2.engine.close();
+  assert.deepEqual(lines(files.tasks), committedTasks);
 });
 
 test("machine tasks in the prompt (K=1): rounds, deterministic pool, resume gives the same tasks", async () => {

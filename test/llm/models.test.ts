@@ -141,6 +141,24 @@ describe("against a server that answers as today's APIs do", () => {
     await engine.close();
   });
 
+  it("a dry run finds the cached answers of adapted requests (the key is of what was sent)", async () => {
+    const dir = tempDir().dir;
+    const reqs = Array.from({ length: 3 }, (_, i) => judgeReq(server.openaiBaseURL, "gpt-6-luna", `dry ${i}`));
+    const live = createEngine({ ...fast, cacheDir: dir });
+    await live.runAll(reqs.slice(0, 2));
+    await live.close();
+    const sentBefore = server.requests.length;
+    const dry = createEngine({ ...fast, cacheDir: dir, dryRun: true });
+    const got: number[] = [];
+    const s = await dry.runAll(reqs, { onResult: (i) => got.push(i) });
+    assert.equal(s.stopped, "dry-run");
+    assert.equal(s.cacheHits, 2);
+    assert.equal(s.skipped, 1);
+    assert.deepEqual(got, [0, 1]);
+    assert.equal(server.requests.length, sentBefore);
+    await dry.close();
+  });
+
   it("an unknown model's rejected parameters are learned: at most one rejected call per parameter per call in flight", async () => {
     for (const concurrency of [1, 3]) {
       const engine = createEngine({ ...fast, concurrency, cacheDir: tempDir().dir });
