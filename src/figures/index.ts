@@ -3,6 +3,7 @@
 export * from "./plotly.js";
 export * from "./browser.js";
 export * from "./export.js";
+export * from "./figure-page.js";
 export * from "./show.js";
 export * from "./snapshot.js";
 export * from "./display.js";
@@ -27,3 +28,4 @@ export * from "./judgefree-agreement.js";
 export * from "./judgefree-charts.js";
 export * from "./judgefree.js";
 export * from "./charts.js";
+export * from "./sunburst.js";
