@@ -10,9 +10,11 @@ import type { RougeToReferenceRow } from "./judgefree-rouge.js";
 import { barCentre, paperChrome, type PaperPlot } from "./paper-chrome.js";
 import { PAPER_REFERENCES, PAPER_REFERENCE_STYLE, PAPER_TEST_SETS, paperModel, type PaperReference, type PaperTestSet } from "./paper-spec.js";
 
+// Test sets get their own colours (not the references'), so the length bars never read as a reference's bars.
 const TEST_SET_COLORS: Record<PaperTestSet, string> = { iCliniq: "#5B9BD5", "MedInstruct-test": "#ED7D31", AlpacaFarm: "#A5A5A5" };
 const BEYOND = "Beyond the paper";
 
+/** The paper's chrome with the judge-free figures' roomier margins (two-line subtitles, rotated model labels). */
 function judgeFreeLayout(title: string, subtitle: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     width: 1000,
@@ -24,6 +26,7 @@ function judgeFreeLayout(title: string, subtitle: string, extra: Record<string, 
   };
 }
 
+/** A model folder as an axis label: one model name can stand for several folders (backbone, size), so both show. */
 function modelLabel(model: string): string {
   const p = paperModel(model);
   if (!p) return model;
@@ -153,6 +156,7 @@ export function buildLengthVsWinRateFigure(results: readonly MeasureVsWinRate[],
   };
 }
 
+/** A statistic for a legend line: "n/a" rather than "NaN" when it is undefined (a constant side, too few models). */
 function fmt(v: number, d: number): string {
   return Number.isFinite(v) ? v.toFixed(d) : "n/a";
 }

@@ -34,6 +34,7 @@ export type OutputLengthRow = {
   reason?: string;
 };
 
+/** One row of the length table; a source that throws (outputs not mirrored) gives a "missing" row with its reason. */
 function lengthRow(model: string, kind: OutputLengthRow["kind"], testSet: PaperTestSet, load: () => string[]): OutputLengthRow {
   const meta = kind === "model" ? modelNameColumns(model) : { modelName: model, backbone: "", size: "" };
   try {

@@ -8,6 +8,7 @@ import { PAPER_FONT, PAPER_LABEL_COLOR, barCentre, formatPaperValue, missingBarM
 import { paperProvenance, provenanceSubtitleLines } from "./paper-provenance.js";
 import type { BarCell, PaperFigureSpec, SeriesStyle } from "./paper-spec.js";
 
+/** A legend entry's bars, one per x category. */
 function cellsOf(spec: PaperFigureSpec, series: SeriesStyle): BarCell[] {
   // Ordered by group, so trace points line up with spec.groups.
   return spec.groups.map((g) => spec.cells.find((c) => c.group === g && c.series === series.name)!).filter(Boolean);

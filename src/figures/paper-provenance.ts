@@ -27,6 +27,7 @@ function uniq<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
 }
 
+/** The paper's item counts as "805 items per bar" or a range, when a figure spans test sets of different sizes. */
 function itemsText(ns: number[]): string {
   if (ns.length === 0) return "0 items";
   const lo = Math.min(...ns);
@@ -56,6 +57,7 @@ export function paperProvenance(spec: PaperFigureSpec, options: PaperPlotOptions
   };
 }
 
+/** The scored items behind the reproduced bars, "of" the test sets' sizes, and the unparsed verdicts that were left out. */
 function reproducedItemsText(reps: readonly ReproducedWinRate[]): string {
   const ns = reps.map((r) => r.n);
   const totals = uniq(reps.map((r) => r.total).filter((t): t is number => t !== undefined));
