@@ -15,4 +15,6 @@ export {
 } from "./progress.js";
 export { mulberry32, resamplingPValue } from "./random.js";
 export { redactSecret } from "./redact.js";
-export { bootstrapMeans, type BootstrapMeansOptions, meanOfFinite, medianOfFinite, quantileSorted } from "./stats.js";
+export {
+  bootstrapMeans, type BootstrapMeansOptions, meanOfFinite, medianOfFinite, quantileSorted, roundTo,
+} from "./stats.js";

@@ -73,3 +73,13 @@ export function bootstrapMeans(values: ArrayLike<number>, options: BootstrapMean
   }
   return means;
 }
+
+/**
+ * `v` rounded to `digits` decimals (half away from zero for positives, as `Math.round`), for display and tables:
+ * `roundTo(49.654, 2)` = 49.65. Non-finite values pass through unchanged. Not NumPy's half-to-even (`npRint`).
+ */
+export function roundTo(v: number, digits: number): number {
+  if (!Number.isFinite(v)) return v;
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

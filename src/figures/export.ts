@@ -1,15 +1,15 @@
 /**
  * Export Plotly figures to `figures/`: PNG and SVG through `Plotly.toImage` in ONE headless Chromium per batch,
- * an interactive HTML page per figure (offline: the bundle sits beside it as `plotly.min.js`, or inlined), and a
- * sidecar `<name>.json` with caption and provenance that the gallery (`figures/index.html`) reads.
+ * an interactive HTML page per figure (offline: the bundle sits beside it as `plotly.min.js`, or inlined; the page
+ * itself is `figure-page.ts`), and a sidecar `<name>.json` with caption and provenance that the gallery
+ * (`figures/index.html`) reads.
  */
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { figuresDir } from "../core/paths.js";
 import { withBrowser, plotlyPage } from "./browser.js";
-import { escapeHtml, scriptJson } from "../core/index.js";
-import { figureTitle, responsiveLayout } from "./show.js";
-import { plotlyBundlePath, plotlyBundleSource, plotlyVersion, withWorkbenchLayout, type PlotlyFigure } from "./plotly.js";
+import { figureStandaloneHtml } from "./figure-page.js";
+import { plotlyBundlePath, plotlyVersion, withWorkbenchLayout, type PlotlyFigure } from "./plotly.js";
 
 /** Where a figure came from: free text, or key/value pairs (data files, run, model, judge, date...). */
 export type FigureItemProvenance = string | Record<string, string | number | boolean | null | undefined | readonly string[]>;
@@ -186,50 +186,4 @@ function ensureBundleBeside(dir: string): void {
   const src = plotlyBundlePath();
   const dest = join(dir, "plotly.min.js");
   if (!existsSync(dest) || statSync(dest).size !== statSync(src).size) copyFileSync(src, dest);
-}
-
-/** An interactive page for one figure, with caption and provenance below it. */
-export function figureStandaloneHtml(item: FigureItem, options: { inlineBundle?: boolean } = {}): string {
-  // Plotly titles carry rich-text tags (`<b>`): the tab title shows the plain words.
-  const title = escapeHtml(figureTitle(item.figure) === "figure" ? item.name : figureTitle(item.figure));
-  const script = options.inlineBundle
-    ? `<script>${plotlyBundleSource().replace(/<\/script/gi, "<\\/script")}</script>`
-    : `<script src="plotly.min.js"></script>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>${escapeHtml(item.name)}: ${title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-${script}
-<style>
-body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; margin: 1.5rem auto; max-width: 1200px; color: #222; }
-#figure { width: 100%; height: ${item.height ?? 560}px; }
-.table-scroll { overflow-x: auto; }
-.caption { margin: 0.8rem 0; line-height: 1.4; }
-.provenance { font-size: 0.85rem; color: #555; }
-.provenance code { background: #f4f4f4; padding: 0 0.2rem; }
-</style>
-</head>
-<body>
-<div id="figure"></div>
-${item.caption ? `<p class="caption">${escapeHtml(item.caption)}</p>` : ""}
-${figureProvenanceHtml(item.provenance)}
-<script>
-// The page is responsive (no fixed width: the chart fills the window); PNG/SVG keep the fixed export size.
-Plotly.newPlot("figure", ${scriptJson(item.figure.data)}, ${scriptJson(responsiveLayout(item.figure.layout, item.height ?? 560))}, Object.assign({ responsive: true }, ${scriptJson(item.figure.config ?? {})}));
-</script>
-</body>
-</html>
-`;
-}
-
-/** Provenance as a small HTML block (`key: value` items, or a sentence). */
-export function figureProvenanceHtml(p: FigureItemProvenance | undefined): string {
-  if (p === undefined) return "";
-  if (typeof p === "string") return `<p class="provenance">Provenance: ${escapeHtml(p)}</p>`;
-  const rows = Object.entries(p)
-    .filter(([, v]) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0))
-    .map(([k, v]) => `<li>${escapeHtml(k)}: <code>${escapeHtml(Array.isArray(v) ? v.join("; ") : String(v))}</code></li>`);
-  return rows.length ? `<ul class="provenance">${rows.join("")}</ul>` : "";
 }

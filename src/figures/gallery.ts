@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { figuresDir, projectRoot } from "../core/paths.js";
 import { escapeHtml } from "../core/index.js";
-import { figureProvenanceHtml, type FigureSidecar } from "./export.js";
+import type { FigureSidecar } from "./export.js";
+import { figureProvenanceHtml } from "./figure-page.js";
 
 /** Options for {@link writeFigureIndex}. */
 export interface FigureIndexOptions {

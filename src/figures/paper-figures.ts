@@ -7,27 +7,25 @@ import { loadPaperValues } from "../data/index.js";
 import { loadJudgeTemplate } from "../judge/index.js";
 import type { FigureItem } from "./export.js";
 import {
-  buildComparisonFigure,
-  buildDifferenceTableFigure,
-  buildPaperFigure,
   comparePaperCells,
-  differenceTable,
-  paperProvenance,
-  reproducedProvenance,
   summarizeDifferences,
   type DifferenceSummary,
-  type DifferenceTableRow,
   type PaperComparisonRow,
   type ReportedWinRate,
   type ReproducedWinRate,
-} from "./paper.js";
+} from "./paper-compare.js";
+import { buildComparisonFigure } from "./paper-comparison-chart.js";
+import { buildPaperFigure } from "./paper-chart.js";
+import { differenceTable, type DifferenceTableRow } from "./paper-differences.js";
+import { buildDifferenceTableFigure } from "./paper-differences-figure.js";
+import { paperProvenance, provenanceRecord, reproducedProvenance } from "./paper-provenance.js";
 import { loadReproducedWinRates, type ReproducedOptions } from "./paper-reproduced.js";
 import { paperFigureSpecs, type PaperFigureSpec, type PaperFigureSpecOptions } from "./paper-spec.js";
 
-/** Options for {@link paperFigures}. */
-
 /** The gallery heading (figures/index.html) for the paper's result figures, which carry no `NN-` prefix. */
 export const PAPER_FIGURES_GROUP = "Paper figures 2-6 and 10 (notebook 06, alpacare figures)";
+
+/** Options for {@link paperFigures}. */
 export interface PaperFiguresOptions extends ReproducedOptions, PaperFigureSpecOptions {
   /** Which figures: `fig2`, `2a`, `fig5`, `6c`, `fig10`... (default: all). */
   only?: readonly string[];
@@ -139,8 +137,4 @@ export function paperFigures(options: PaperFiguresOptions = {}): PaperFigureSet 
     });
   }
   return { specs, items, rows, table, summary, reproduced };
-}
-
-function provenanceRecord(p: ReturnType<typeof paperProvenance>): Record<string, string> {
-  return { values: p.source, judge: p.judge, prompt: p.prompt, policy: p.policy, items: p.items, ...(p.notes.length ? { notes: p.notes.join("; ") } : {}) };
 }

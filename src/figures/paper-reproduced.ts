@@ -7,7 +7,7 @@
 import { displayModel } from "../llm/index.js";
 import { groupVerdicts, judgeDeviations, loadVerdicts, slotDeviations, summarizeVerdicts, type VerdictParseMode as ParseMode, type ScoringPolicy, type VerdictRecord } from "../judge/index.js";
 import { PAPER_ABLATION_JUDGE, PAPER_JUDGE, PAPER_TEST_SET_SIZES, type PaperTestSet } from "./paper-spec.js";
-import type { ReproducedWinRate } from "./paper.js";
+import type { ReproducedWinRate } from "./paper-compare.js";
 
 /** Options for {@link reproducedWinRates} / {@link loadReproducedWinRates}. */
 export interface ReproducedOptions {

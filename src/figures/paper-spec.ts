@@ -1,7 +1,8 @@
 /**
  * What the paper's result figures show, as data: which models (in the paper's order, with the paper's names),
  * which test sets, which reference models and which judge make up every bar of Figures 2-6 (and the appendix's
- * Figure 10). The builders in `paper.ts` turn a spec into a Plotly figure; nothing here draws.
+ * Figure 10). The builders (`paper-chart.ts`, `paper-comparison-chart.ts`) turn a spec into a Plotly figure; nothing
+ * here draws.
  */
 
 /** A test set of the paper's evaluation (same strings as `src/data`'s `TestSetName`). */
@@ -94,6 +95,25 @@ export const PAPER_MODELS: readonly PaperModel[] = [
 /** Look up a paper model by its upstream folder name. */
 export function paperModel(model: string): PaperModel | undefined {
   return PAPER_MODELS.find((p) => p.model === model);
+}
+
+/** A model as flat table columns, the ones every per-model row (paper vs reproduced, judge-free) starts with. */
+export interface PaperModelColumns {
+  /** Upstream model folder (`AlpaCare-7b`). */
+  model: string;
+  /** The paper's model name (`AlpaCare`). */
+  modelName: string;
+  backbone: string;
+  size: string;
+}
+
+/**
+ * The paper's name, backbone and size of an upstream model folder, as row columns. A folder the paper does not show
+ * keeps its folder name and empty columns, so a row for it still reads.
+ */
+export function modelNameColumns(model: string): Omit<PaperModelColumns, "model"> {
+  const p = paperModel(model);
+  return p ? { modelName: p.name, backbone: p.backbone, size: p.size } : { modelName: model, backbone: "", size: "" };
 }
 
 /** One bar of a figure: where it sits and what it measures. */
@@ -228,7 +248,7 @@ export function paperFigureSpecs(options: PaperFigureSpecOptions = {}): PaperFig
       groups: m7.map((x) => x.label),
       series: judges.map(({ name, color, dark }) => ({ name, color, dark })),
       cells: m7.flatMap((model) => judges.map((j) => ({ group: model.label, series: j.name, model, testSet, reference: "gpt-4" as const, judge: j.judge }))),
-        published: "some",
+      published: "some",
     });
   });
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bootstrapMeans, escapeHtml, escapePlotlyText, meanOfFinite, medianOfFinite, npPercentileSorted, quantileSorted, tableHtml } from "../../src/core/index.js";
+import { bootstrapMeans, escapeHtml, escapePlotlyText, meanOfFinite, medianOfFinite, npPercentileSorted, quantileSorted, roundTo, tableHtml } from "../../src/core/index.js";
 import { interpolateSorted } from "../../src/core/stats.js";
 
 test("medianOfFinite: middle value, mean of the two middle ones for an even count, NaN when none is finite", () => {
@@ -49,4 +49,15 @@ test("tableHtml is defined on the ground floor and escapes every cell", () => {
   assert.match(html, /&lt;x&gt;/);
   assert.match(html, /1\.2</);
   assert.match(html, /c&amp;d/);
+});
+
+test("roundTo rounds to a number of decimals and passes non-finite values through", () => {
+  assert.equal(roundTo(49.654, 2), 49.65);
+  assert.equal(roundTo(35, 2), 35);
+  assert.equal(roundTo(0.25, 1), 0.3); // Math.round: half up, not NumPy's half to even
+  assert.equal(roundTo(-1.26, 1), -1.3);
+  assert.equal(roundTo(123.456, 0), 123);
+  assert.ok(Number.isNaN(roundTo(NaN, 2)));
+  assert.equal(roundTo(Infinity, 2), Infinity);
+  assert.equal(roundTo(-Infinity, 3), -Infinity);
 });

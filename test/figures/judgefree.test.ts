@@ -4,7 +4,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { loadPaperValues } from "../../src/data/index.js";
 import { kendallTauB, leastSquaresLine, measuresVsWinRates, outputLengthTable, pearsonCorrelation, rankAgreementTable, type AnswerSource } from "../../src/figures/index.js";
-import { answerWordCount, buildLengthVsWinRateFigure, buildOutputLengthFigure, buildRankAgreementFigure, buildRougeHeatmap, publishedAnswerSource, rougeLToReferences } from "../../src/figures/judgefree.js";
+import { answerWordCount } from "../../src/figures/judgefree-lengths.js";
+import { buildLengthVsWinRateFigure, buildOutputLengthFigure, buildRankAgreementFigure, buildRougeHeatmap } from "../../src/figures/judgefree-charts.js";
+import { publishedAnswerSource } from "../../src/figures/judgefree-answers.js";
+import { rougeLToReferences } from "../../src/figures/judgefree-rouge.js";
 import { seededSampleIndices } from "../../src/figures/judgefree-stats.js";
 
 describe("statistics", () => {

@@ -10,7 +10,7 @@ import { appendJsonl, rawDir } from "../../src/core/index.js";
 import { loadPaperValues, type PaperValue } from "../../src/data/index.js";
 import type { VerdictRecord, VerdictScore } from "../../src/judge/index.js";
 import { buildPaperFigure, comparePaperCells, differenceTable, differenceTableCsv, loadReproducedWinRates, paperFigureSpecs, paperFigures, plottedBars, summarizeDifferences, type PaperFigureSpec, type ReproducedWinRate } from "../../src/figures/index.js";
-import { buildComparisonFigure } from "../../src/figures/paper.js";
+import { buildComparisonFigure } from "../../src/figures/paper-comparison-chart.js";
 import { judgeSlot, reproducedWinRates } from "../../src/figures/paper-reproduced.js";
 import { matchesFigureSelector } from "../../src/figures/paper-figures.js";
 
