@@ -11,3 +11,4 @@ export * from "./figure.js";
 export * from "./numpy.js";
 export * from "./stats.js";
 export * from "./html.js";
+export * from "./text.js";

@@ -15,3 +15,6 @@ export * from "./paper-figures.js";
 export * from "./judgefree-stats.js";
 export * from "./judgefree.js";
 export * from "./charts.js";
+export * from "./histogram-grid.js";
+export * from "./kept-curves.js";
+export * from "./collector.js";

@@ -16,3 +16,4 @@ export * from "./store.js";
 export * from "./formats.js";
 export * from "./run.js";
 export * from "./charts.js";
+export * from "./comparisons.js";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { analyseResponse, approxTokens, compactRuns, compactRunsHtml, distribution, endsMidSentence, isDegenerate, repetitionStats, sideBySideHtml, summariseOutputs, wordCount } from "../../src/infer/index.js";
+import { analyseResponse, approxTokens, compactRuns, compactRunsHtml, distribution, endsMidSentence, isDegenerate, repetitionStats, sideBySideHtml, summariseOutputs } from "../../src/infer/index.js";
+import { wordCount } from "../../src/core/index.js";
 
 test("word and token counts", () => {
   assert.equal(wordCount(""), 0);
