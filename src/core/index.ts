@@ -18,3 +18,4 @@ export { redactSecret } from "./redact.js";
 export {
   bootstrapMeans, type BootstrapMeansOptions, meanOfFinite, medianOfFinite, quantileSorted, roundTo,
 } from "./stats.js";
+export { clipText, type ClipTextOptions, formatInterval, formatNumber, formatPercent, wordCount } from "./text.js";

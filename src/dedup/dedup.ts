@@ -235,3 +235,22 @@ export function keptCurve(maxSimilarity: ArrayLike<number>, thresholds?: readonl
     return { threshold, kept: lo, dropped: sorted.length - lo };
   });
 }
+
+/** Options for {@link incrementalKeptCurve}. */
+export interface IncrementalKeptCurveOptions {
+  /** Porter stemming (rouge_score's use_stemmer). Default false. */
+  stem?: boolean;
+  /** The pool the walk starts from (self-instruct: the seed tasks). Default none. */
+  pool?: readonly string[];
+}
+
+/**
+ * The incremental policy's kept-versus-threshold points: one {@link dedupIncremental} walk per threshold (unlike the
+ * all-pairs curve, which {@link keptCurve} reads off one pass).
+ */
+export function incrementalKeptCurve(texts: readonly string[], thresholds: readonly number[], options: IncrementalKeptCurveOptions = {}): KeptPoint[] {
+  return thresholds.map((threshold) => {
+    const r = dedupIncremental(texts, { threshold, stem: options.stem, pool: options.pool });
+    return { threshold, kept: r.kept, dropped: r.dropped };
+  });
+}

@@ -4,6 +4,7 @@ export {
   dedupAllPairs,
   dedupIncremental,
   keptCurve,
+  incrementalKeptCurve,
   poolSimilarity,
   type PoolSimilarity,
   type PoolSimilarityOptions,
@@ -12,8 +13,15 @@ export {
   type DedupItem,
   type DedupResult,
   type KeptPoint,
+  type IncrementalKeptCurveOptions,
 } from "./dedup.js";
-export { nearestNeighbours, type DedupNeighbour, type NearestNeighbourOptions, type NearestNeighbours } from "./allpairs.js";
+export {
+  nearestNeighbours, type DedupNeighbour, type NearestNeighbourOptions, type NearestNeighbours,
+} from "./allpairs.js";
 export { dedupBruteForce } from "./brute.js";
 export { readDedupTexts } from "./input.js";
 export { RougeLIndex, type RougeLIndexOptions, type RougeLQueryResult } from "./stream.js";
+export {
+  pairsNearThreshold, floatOrderFlips, fmeasureOtherOrder, itemMaxima, type ItemMaxima, type ThresholdPair,
+  type PairsNearThresholdOptions, type FloatOrderFlipsOptions,
+} from "./near-threshold.js";

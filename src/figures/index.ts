@@ -1,11 +1,11 @@
-/**
- * The figures stage's public face: generic Plotly export, inline display and the gallery, the chart builders the
- * notebooks use, the paper's Figures 2-6 (paper vs reproduced) and the judge-free analyses.
- */
+
 export {
   type BarChartOptions, type ChartCount, countBarChart, histogramChart, type HistogramOptions, type HistogramSeries,
   type LevelSeries, levelShareChart, PLOTLY_QUALITATIVE,
 } from "./charts.js";
+export {
+  figureCollector, type FigureCollector, type FigureCollectorOptions, type ProvenanceFields,
+} from "./collector.js";
 export { displayFigure, type DisplayFigureOptions, inNotebook } from "./display.js";
 export {
   type ExportedFigure, exportFigures, type FigureExportOptions, type FigureFormat, type FigureItem,
@@ -13,6 +13,7 @@ export {
 } from "./export.js";
 export { figureStandaloneHtml } from "./figure-page.js";
 export { type FigureIndexOptions, writeFigureIndex } from "./gallery.js";
+export { histogramGridFigure, type HistogramGridOptions, type HistogramPanel } from "./histogram-grid.js";
 export {
   measuresVsWinRates, type MeasuresVsWinRatesOptions, type MeasureVsWinRate, type RankAgreementRow,
   rankAgreementTable,
@@ -24,6 +25,7 @@ export {
   type KendallOptions, type KendallTau, kendallTauB, leastSquaresLine, type LinearFit, pearsonCorrelation,
 } from "./judgefree-stats.js";
 export { judgeFreeAnalysis, type JudgeFreeAnalysis, type JudgeFreeAnalysisOptions } from "./judgefree.js";
+export { keptCurvesFigure, type KeptCurvesFigureOptions, type PoolKeptCurves } from "./kept-curves.js";
 export { type PlottedBar, plottedBars } from "./paper-bars.js";
 export { buildPaperFigure } from "./paper-chart.js";
 export { type PaperPlot, type PaperPlotOptions } from "./paper-chrome.js";

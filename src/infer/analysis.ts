@@ -15,14 +15,8 @@
  *   (catches "1000000..." and whitespace runs that have no words).
  */
 import { deflateRawSync } from "node:zlib";
-import { escapeHtml, meanOfFinite, quantileSorted } from "../core/index.js";
+import { escapeHtml, meanOfFinite, quantileSorted, wordCount } from "../core/index.js";
 import type { FinishReason } from "../llm/index.js";
-
-/** Whitespace-separated words. */
-export function wordCount(text: string): number {
-  const t = text.trim();
-  return t === "" ? 0 : t.split(/\s+/).length;
-}
 
 /** Approximate token count: ceil(characters / 4) (see the module comment). */
 export function approxTokens(text: string): number {

@@ -6,7 +6,7 @@
 export {
   type AnalysableOutput, analyseResponse, type DegenerateThresholds, distribution, type Distribution,
   type OutputSummary, repetitionStats, type RepetitionStats, type ResponseAnalysis, type SideBySideColumn,
-  sideBySideHtml, type SideBySideOptions, summariseOutputs, wordCount,
+  sideBySideHtml, type SideBySideOptions, summariseOutputs,
 } from "./analysis.js";
 export {
   type AnyModelOutput, loadAnyModelOutputs, type LoadOutputsOptions, modelOutputCatalogue,
@@ -17,11 +17,11 @@ export {
   type PromptPrefixAgreement, type RawAndResponse,
 } from "./extract.js";
 export { inferLengthFigure, inferRateFigure } from "./figures.js";
+export { INFER_DEFAULT_MAX_TOKENS, inferRequest } from "./infer-request.js";
 export {
   type InferModelRef, type InferOutputRecord, type InferPlan, inferRun, type InferRunOptions, type InferRunSummary,
   type InferSettings, planInferRun,
 } from "./runner.js";
-export { INFER_DEFAULT_MAX_TOKENS, inferRequest } from "./infer-request.js";
 export {
   ALPACA_PROMPT_NO_INPUT, ALPACA_PROMPT_WITH_INPUT, type InferTemplate, type InstructionPair, promptMessages,
   type PromptMessagesOptions, renderAlpacaPrompt,

@@ -8,6 +8,7 @@ export { cohenKappa, judgeAgreement, type JudgeAgreement } from "./agreement.js"
 export {
   lengthDiagnosticsFigure, verdictMatrixFigure, winRateIntervalFigure, type WinRateIntervalRow,
 } from "./charts.js";
+export { compareVerdictGroups, type GroupAgreement, type GroupDifference } from "./comparisons.js";
 export {
   type AlpacaEvalAnnotation, alpacaEvalDiscreteWinRate, alpacaEvalWinRate, type AlpacaEvalWinRate,
   pairAlpacareComparisonFiles, readAlpacaEvalAnnotations, readAlpacareComparisonFiles,
@@ -22,11 +23,10 @@ export {
   type VerdictNames,
 } from "./parse.js";
 export { positionBias, type PositionBias, type VerdictLabel, verdictMatrix } from "./position-bias.js";
-export { judgeRun, type JudgeRunOptions, type JudgeRunResult } from "./run.js";
 export { judgeCharCount, type JudgePlan, type JudgeTask, planJudgeRun } from "./run-plan.js";
-export { verdictTexts, type VerdictTexts } from "./verdict-texts.js";
+export { judgeRun, type JudgeRunOptions, type JudgeRunResult } from "./run.js";
 export {
-  type BootstrapInterval, bootstrapWinRate, dualSidedScores, itemScore, itemScoreMap, itemVerdicts, pairedBootstrap,
+  type BootstrapInterval, bootstrapWinRate, dualSidedScores, itemScore, itemVerdicts, pairedBootstrap,
   type PairedDifference, summarizeVerdicts, type VerdictScoreOptions, winRate, type WinRateBootstrapOptions,
   winRateStandardError, type WinRateSummary,
 } from "./score.js";
@@ -43,3 +43,4 @@ export {
   type ItemVerdicts, JUDGE_ORDERS, type JudgeOrder, type ScoringPolicy, type VerdictParseMode, type VerdictRecord,
   type VerdictScore,
 } from "./types.js";
+export { verdictTexts, type VerdictTexts } from "./verdict-texts.js";

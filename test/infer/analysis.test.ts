@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { analyseResponse, distribution, repetitionStats, sideBySideHtml, summariseOutputs, wordCount } from "../../src/infer/index.js";
+import {
+  analyseResponse, distribution, repetitionStats, sideBySideHtml, summariseOutputs,
+} from "../../src/infer/index.js";
 import { approxTokens, compactRuns, compactRunsHtml, endsMidSentence, isDegenerate } from "../../src/infer/analysis.js";
+import { wordCount } from "../../src/core/index.js";
 
 test("word and token counts", () => {
   assert.equal(wordCount(""), 0);

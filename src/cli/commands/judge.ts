@@ -4,9 +4,12 @@
  */
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import { projectRoot } from "../../core/index.js";
+import { formatNumber, projectRoot } from "../../core/index.js";
 import { isReferenceName, isTestSetName, REFERENCE_NAMES, TEST_SET_NAMES } from "../../data/index.js";
-import { judgeRun, loadJudgeTemplate, type JudgeModelConfig, type JudgeTemplate, type JudgeOrder, type VerdictParseMode, type ScoringPolicy } from "../../judge/index.js";
+import {
+  judgeRun, loadJudgeTemplate, type JudgeModelConfig, type JudgeTemplate, type JudgeOrder, type VerdictParseMode,
+  type ScoringPolicy,
+} from "../../judge/index.js";
 import { formatPace } from "../../llm/index.js";
 import { UsageError, type Command } from "../command.js";
 import { engineFromFlags, llmFlags, llmFlagsHelp, llmParseOptions, requestBaseFromFlags } from "../llm-flags.js";
@@ -60,10 +63,6 @@ Examples:
   alpacare judge --model-name AlpaCare-7b --test-set MedInstruct-test --reference text-davinci-003 --limit 5
   alpacare judge --model-name medalpaca-13b --test-set AlpacaFarm --reference claude-2 --judge-model claude-2.1 --template anthropic
 `;
-
-function fmt(x: number, digits = 2): string {
-  return Number.isNaN(x) ? "n/a" : x.toFixed(digits);
-}
 
 /**
  * Resolve the judge: explicit flags win; none at all = the paper's judge with a key (checked with the endpoint before
@@ -155,8 +154,8 @@ const command: Command = {
       // The pace reached against the provider's rate limits (from its headers), per judge endpoint.
       for (const p of result.llm?.pace ?? []) out.push(`pace ${formatPace(p)}`);
       out.push(
-        `win rate (${s.policy} policy, ${s.mode} parse): ${fmt(s.winRate)}% [95% CI ${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}], SE ${fmt(s.standardError)}, n ${s.n} of ${s.items} items`,
-        `unparsed verdicts ${s.unparsed}${s.missingOrders ? `, orders not judged yet ${s.missingOrders}` : ""}, flip rate ${fmt(s.flipRate, 3)}, tie rate ${fmt(s.tieRate, 3)}, first-position share ${fmt(s.firstPositionWinShare, 3)}`,
+        `win rate (${s.policy} policy, ${s.mode} parse): ${formatNumber(s.winRate, 2)}% [95% CI ${formatNumber(s.ci95[0], 2)}, ${formatNumber(s.ci95[1], 2)}], SE ${formatNumber(s.standardError, 2)}, n ${s.n} of ${s.items} items`,
+        `unparsed verdicts ${s.unparsed}${s.missingOrders ? `, orders not judged yet ${s.missingOrders}` : ""}, flip rate ${formatNumber(s.flipRate, 3)}, tie rate ${formatNumber(s.tieRate, 3)}, first-position share ${formatNumber(s.firstPositionWinShare, 3)}`,
       );
       for (const u of result.unparsed.slice(0, 5)) out.push(`  unparsed ${u.itemId} ${u.order}: ${JSON.stringify(u.raw.slice(0, 100))}`);
       if (result.unparsed.length > 5) out.push(`  ... ${result.unparsed.length - 5} more (alpacare score --unparsed ${relative(projectRoot, result.file)})`);

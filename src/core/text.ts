@@ -1,0 +1,44 @@
+/**
+ * Plain-text helpers for what notebooks and the CLI print: the whitespace word count (the length measure of the
+ * seed, generated and published texts), clipping long text for a table cell, and numbers that read "n/a" when they
+ * are NaN (a win rate with no scored item) instead of "NaN".
+ */
+
+/** Whitespace-separated words: the number of runs of non-whitespace characters (0 for blank text). */
+export function wordCount(text: string): number {
+  const t = text.trim();
+  return t === "" ? 0 : t.split(/\s+/).length;
+}
+
+/** Options for {@link clipText}. */
+export interface ClipTextOptions {
+  /** After clipping, show every run of whitespace (newlines, tabs) as one space. Default false. */
+  oneLine?: boolean;
+}
+
+/**
+ * `text` cut to at most `maxChars` characters (UTF-16 units), the last one an ellipsis "…" when it was cut; `maxChars`
+ * defaults to 160. The length is measured on the text as given, before `oneLine` folds its whitespace.
+ */
+export function clipText(text: string, maxChars = 160, options: ClipTextOptions = {}): string {
+  const clipped = text.length > maxChars ? text.slice(0, maxChars - 1) + "…" : text;
+  return options.oneLine ? clipped.replace(/\s+/g, " ") : clipped;
+}
+
+/** `x` with `digits` decimals (default 3), or "n/a" when it is NaN. */
+export function formatNumber(x: number, digits = 3): string {
+  return Number.isNaN(x) ? "n/a" : x.toFixed(digits);
+}
+
+/** A value already in percent (a win rate of 0-100) as "61.3%" with `digits` decimals (default 1), or "n/a" when NaN. */
+export function formatPercent(x: number, digits = 1): string {
+  return Number.isNaN(x) ? "n/a" : `${x.toFixed(digits)}%`;
+}
+
+/**
+ * An interval as "lo–hi" with `digits` decimals (default 1) joined by `separator` (default an en dash), or "n/a" when
+ * its lower end is NaN (no scored items).
+ */
+export function formatInterval(interval: readonly [number, number], digits = 1, separator = "–"): string {
+  return Number.isNaN(interval[0]) ? "n/a" : `${interval[0].toFixed(digits)}${separator}${interval[1].toFixed(digits)}`;
+}

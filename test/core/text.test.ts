@@ -1,0 +1,33 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { clipText, formatInterval, formatNumber, formatPercent, wordCount } from "../../src/core/index.js";
+
+test("wordCount counts runs of non-whitespace; blank text has none", () => {
+  assert.equal(wordCount(""), 0);
+  assert.equal(wordCount(" \n\t "), 0);
+  assert.equal(wordCount("What are the symptoms of Glaucoma ?"), 7);
+  assert.equal(wordCount("  one two\nthree\t four  "), 4);
+  assert.equal(wordCount("β-blockers\u00a0and\u2003ACE inhibitors"), 4); // Unicode spaces separate words too
+});
+
+test("clipText: at most maxChars, the last an ellipsis; oneLine folds whitespace after measuring", () => {
+  assert.equal(clipText("short", 10), "short");
+  assert.equal(clipText("exactly10!", 10), "exactly10!");
+  assert.equal(clipText("eleven chars", 10), "eleven ch…");
+  assert.equal(clipText("eleven chars", 10).length, 10);
+  assert.equal(clipText("x".repeat(200)), "x".repeat(159) + "…");
+  assert.equal(clipText("a\n\n b\tc", 160, { oneLine: true }), "a b c");
+  assert.equal(clipText("ab\n\ncdefgh", 6, { oneLine: true }), "ab c…"); // 6 characters of the text as given
+});
+
+test("formatNumber / formatPercent / formatInterval read n/a for NaN", () => {
+  assert.equal(formatNumber(0.123456), "0.123");
+  assert.equal(formatNumber(2, 2), "2.00");
+  assert.equal(formatNumber(NaN), "n/a");
+  assert.equal(formatPercent(61.25), "61.3%");
+  assert.equal(formatPercent(50, 0), "50%");
+  assert.equal(formatPercent(NaN), "n/a");
+  assert.equal(formatInterval([40.04, 61.96]), "40.0–62.0");
+  assert.equal(formatInterval([-3, 4.5], 1, " – "), "-3.0 – 4.5");
+  assert.equal(formatInterval([NaN, NaN]), "n/a");
+});
