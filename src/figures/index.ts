@@ -31,7 +31,7 @@ export { buildPaperFigure } from "./paper-chart.js";
 export { type PaperPlot, type PaperPlotOptions } from "./paper-chrome.js";
 export {
   type BarKey, comparePaperCells, type DifferenceSummary, type PaperComparisonRow, type ReportedWinRate,
-  type ReproducedWinRate, summarizeDifferences,
+  type ReproducedWinRate, summariseDifferences,
 } from "./paper-compare.js";
 export { differenceTable, differenceTableCsv, type DifferenceTableRow } from "./paper-differences.js";
 export { paperFigures, type PaperFigureSet, type PaperFiguresOptions } from "./paper-figures.js";

@@ -2,15 +2,9 @@
  * Output length of every model and every reference on every test set (beyond the paper): how long the answers the
  * judge compared were, in words and characters. A length can explain part of a win rate without any judge.
  */
-import { meanOfFinite, medianOfFinite, roundTo } from "../core/index.js";
+import { meanOfFinite, medianOfFinite, roundTo, wordCount } from "../core/index.js";
 import type { AnswerSource } from "./judgefree-answers.js";
 import { PAPER_MODELS, PAPER_REFERENCES, PAPER_TEST_SETS, modelNameColumns, type PaperReference, type PaperTestSet } from "./paper-spec.js";
-
-/** Whitespace-separated words of a text (the length measure; chars are kept too). */
-export function answerWordCount(text: string): number {
-  const m = text.match(/\S+/g);
-  return m ? m.length : 0;
-}
 
 /** Output length of one model (or reference) on one test set. */
 export type OutputLengthRow = {
@@ -39,7 +33,7 @@ function lengthRow(model: string, kind: OutputLengthRow["kind"], testSet: PaperT
   const meta = kind === "model" ? modelNameColumns(model) : { modelName: model, backbone: "", size: "" };
   try {
     const answers = load();
-    const words = answers.map(answerWordCount);
+    const words = answers.map(wordCount);
     return {
       model,
       kind,

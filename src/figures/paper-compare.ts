@@ -139,7 +139,7 @@ export interface DifferenceSummary {
 }
 
 /** Count and average the differences of a paper-vs-reproduced table. */
-export function summarizeDifferences(rows: readonly PaperComparisonRow[]): DifferenceSummary {
+export function summariseDifferences(rows: readonly PaperComparisonRow[]): DifferenceSummary {
   const diffs = rows.map((r) => r.difference).filter((d): d is number => d !== null);
   return {
     bars: rows.length,

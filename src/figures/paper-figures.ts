@@ -8,7 +8,7 @@ import { loadJudgeTemplate } from "../judge/index.js";
 import type { FigureItem } from "./export.js";
 import {
   comparePaperCells,
-  summarizeDifferences,
+  summariseDifferences,
   type DifferenceSummary,
   type PaperComparisonRow,
   type ReportedWinRate,
@@ -85,7 +85,7 @@ export function paperFigures(options: PaperFiguresOptions = {}): PaperFigureSet 
     rows.push(...specRows);
     const fig = buildComparisonFigure(spec, specRows, { policy, run: options.run, width: 1200, height: 600 });
     const prov = reproducedProvenance(spec, specRows, policy, options.run);
-    const sum = summarizeDifferences(specRows);
+    const sum = summariseDifferences(specRows);
     items.push({
       name: spec.name,
       figure: fig,
@@ -120,7 +120,7 @@ export function paperFigures(options: PaperFiguresOptions = {}): PaperFigureSet 
     return true;
   });
   const table = differenceTable(distinct);
-  const summary = summarizeDifferences(distinct);
+  const summary = summariseDifferences(distinct);
   if ((options.differencesFigure ?? true) && table.length) {
     // Bars with verdicts first: what a researcher looks for; the CSV keeps figure order.
     const rank = (r: DifferenceTableRow) => (r.status === "compared" ? 0 : r.status === "no verdicts" ? 2 : 1);

@@ -5,7 +5,7 @@
  * paper: the main judge (gpt-3.5-turbo) or the ablation judge (claude-2, Figure 5).
  */
 import { displayModel } from "../llm/index.js";
-import { groupVerdicts, judgeDeviations, loadVerdicts, slotDeviations, summarizeVerdicts, type VerdictParseMode as ParseMode, type ScoringPolicy, type VerdictRecord } from "../judge/index.js";
+import { groupVerdicts, judgeDeviations, loadVerdicts, slotDeviations, summariseVerdicts, type VerdictParseMode as ParseMode, type ScoringPolicy, type VerdictRecord } from "../judge/index.js";
 import { PAPER_ABLATION_JUDGE, PAPER_JUDGE, PAPER_TEST_SET_SIZES, type PaperTestSet } from "./paper-spec.js";
 import type { ReproducedWinRate } from "./paper-compare.js";
 
@@ -63,7 +63,7 @@ export function reproducedWinRates(records: readonly VerdictRecord[], options: R
   for (const g of groupVerdicts(records)) {
     const slot = judgeSlot(g.records[0]!, options);
     if (!slot) continue;
-    const s = summarizeVerdicts(g.records, { policy, mode, ...(options.resamples ? { samples: options.resamples } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+    const s = summariseVerdicts(g.records, { policy, mode, ...(options.resamples ? { samples: options.resamples } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) });
     const total = PAPER_TEST_SET_SIZES[g.testSet as PaperTestSet];
     const rep: ReproducedWinRate = {
       model: g.model,

@@ -27,7 +27,7 @@ export { judgeCharCount, type JudgePlan, type JudgeTask, planJudgeRun } from "./
 export { judgeRun, type JudgeRunOptions, type JudgeRunResult } from "./run.js";
 export {
   type BootstrapInterval, bootstrapWinRate, dualSidedScores, itemScore, itemVerdicts, pairedBootstrap,
-  type PairedDifference, summarizeVerdicts, type VerdictScoreOptions, winRate, type WinRateBootstrapOptions,
+  type PairedDifference, summariseVerdicts, type VerdictScoreOptions, winRate, type WinRateBootstrapOptions,
   winRateStandardError, type WinRateSummary,
 } from "./score.js";
 export {

@@ -16,7 +16,7 @@ import {
 import { unparsedVerdicts, type UnparsedVerdict } from "./parse.js";
 import { writeConfigSnapshot } from "./run-config.js";
 import { planJudgeRun, verdictRecordFor, type JudgePlan } from "./run-plan.js";
-import { summarizeVerdicts, type WinRateSummary } from "./score.js";
+import { summariseVerdicts, type WinRateSummary } from "./score.js";
 import { readVerdictFile } from "./store.js";
 import type { JudgeModelConfig, JudgeTemplate } from "./templates.js";
 import type { JudgeOrder, VerdictParseMode, ScoringPolicy, VerdictRecord } from "./types.js";
@@ -101,7 +101,7 @@ export interface JudgeRunResult extends Omit<JudgePlan, "tasks"> {
 function fileSummary(plan: JudgePlan, options: JudgeRunOptions): { summary: WinRateSummary; unparsed: UnparsedVerdict[] } {
   const recs = readVerdictFile(plan.file).filter((r) => r.template.hash === plan.template.hash && r.judge.model === options.judge.model);
   const mode = options.parse ?? "alpacare";
-  return { summary: summarizeVerdicts(recs, { mode, policy: options.policy ?? "alpacare" }), unparsed: unparsedVerdicts(recs, mode) };
+  return { summary: summariseVerdicts(recs, { mode, policy: options.policy ?? "alpacare" }), unparsed: unparsedVerdicts(recs, mode) };
 }
 
 /**

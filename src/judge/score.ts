@@ -224,7 +224,7 @@ export interface WinRateSummary {
 }
 
 /** Summary statistics of one group of verdict records (see {@link WinRateSummary}). */
-export function summarizeVerdicts(records: readonly VerdictRecord[], options: VerdictScoreOptions & WinRateBootstrapOptions = {}): WinRateSummary {
+export function summariseVerdicts(records: readonly VerdictRecord[], options: VerdictScoreOptions & WinRateBootstrapOptions = {}): WinRateSummary {
   const mode = options.mode ?? "alpacare";
   const policy = options.policy ?? "alpacare";
   const { items, scores } = dualSidedScores(records, { mode, policy });

@@ -8,7 +8,7 @@ import { describeAdaptation, describeSubstitution, displayModel, readDeviations 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError, readTextFile, runDir } from "../core/index.js";
-import { summarizeVerdicts, type WinRateBootstrapOptions, type VerdictScoreOptions, type WinRateSummary } from "./score.js";
+import { summariseVerdicts, type WinRateBootstrapOptions, type VerdictScoreOptions, type WinRateSummary } from "./score.js";
 import type { JudgeOrder, VerdictRecord } from "./types.js";
 
 /** `data/runs/<run>/verdicts/`. */
@@ -205,6 +205,6 @@ export interface WinRateRow extends VerdictGroupKey, WinRateSummary {}
 export function winRateTable(records: readonly VerdictRecord[], options: VerdictScoreOptions & WinRateBootstrapOptions = {}): WinRateRow[] {
   return groupVerdicts(records).map((g) => ({
     model: g.model, testSet: g.testSet, reference: g.reference, judge: g.judge, template: g.template, templateHash: g.templateHash,
-    ...summarizeVerdicts(g.records, options),
+    ...summariseVerdicts(g.records, options),
   }));
 }

@@ -43,7 +43,7 @@ export {
   adaptationKey,
 } from "./deviations.js";
 export type { Deviations } from "./deviations.js";
-export { Semaphore, TokenBucket, backoffMs, sleep as llmSleep } from "./limits.js";
+export { Semaphore, TokenBucket, backoffMs } from "./limits.js";
 export {
   parseRateLimitHeaders, parseDurationMs, retryAfterFromMessage, rateLimitFromError, attachRateLimit, RATE_LIMIT_DIMENSIONS,
 } from "./ratelimit-headers.js";

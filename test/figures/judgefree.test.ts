@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { loadPaperValues } from "../../src/data/index.js";
 import { kendallTauB, leastSquaresLine, measuresVsWinRates, outputLengthTable, pearsonCorrelation, rankAgreementTable, type AnswerSource } from "../../src/figures/index.js";
-import { answerWordCount } from "../../src/figures/judgefree-lengths.js";
+import { wordCount } from "../../src/core/index.js";
 import { buildLengthVsWinRateFigure, buildOutputLengthFigure, buildRankAgreementFigure, buildRougeHeatmap } from "../../src/figures/judgefree-charts.js";
 import { publishedAnswerSource } from "../../src/figures/judgefree-answers.js";
 import { rougeLToReferences } from "../../src/figures/judgefree-rouge.js";
@@ -69,7 +69,7 @@ describe("judge-free tables on an injected source", () => {
     assert.equal(ac.empty, 1);
     const ref = rows.find((r) => r.kind === "reference" && r.testSet === "iCliniq")!;
     assert.equal(ref.meanWords, round1((3 + 6 + 3) / 3));
-    assert.equal(answerWordCount("  one\ttwo\nthree "), 3);
+    assert.equal(wordCount("  one\ttwo\nthree "), 3);
   });
 
   test("Rouge-L to references: aligned by item, missing side -> null", () => {

@@ -9,7 +9,7 @@ import { after, describe, test } from "node:test";
 import { appendJsonl, rawDir } from "../../src/core/index.js";
 import { loadPaperValues, type PaperValue } from "../../src/data/index.js";
 import type { VerdictRecord, VerdictScore } from "../../src/judge/index.js";
-import { buildPaperFigure, comparePaperCells, differenceTable, differenceTableCsv, loadReproducedWinRates, paperFigureSpecs, paperFigures, plottedBars, summarizeDifferences, type PaperFigureSpec, type ReproducedWinRate } from "../../src/figures/index.js";
+import { buildPaperFigure, comparePaperCells, differenceTable, differenceTableCsv, loadReproducedWinRates, paperFigureSpecs, paperFigures, plottedBars, summariseDifferences, type PaperFigureSpec, type ReproducedWinRate } from "../../src/figures/index.js";
 import { buildComparisonFigure } from "../../src/figures/paper-comparison-chart.js";
 import { judgeSlot, reproducedWinRates } from "../../src/figures/paper-reproduced.js";
 import { matchesFigureSelector } from "../../src/figures/paper-figures.js";
@@ -130,7 +130,7 @@ describe("paper vs reproduced", () => {
     const none = rows.find((r) => r.model === "baize-h-7b" && r.reference === "claude-2")!;
     assert.equal(none.reproduced, null);
     assert.equal(none.difference, null);
-    const sum = summarizeDifferences(rows);
+    const sum = summariseDifferences(rows);
     assert.deepEqual([sum.bars, sum.reported, sum.reproduced, sum.compared, sum.paperInsideCi], [24, 24, 3, 2, 1]);
   });
 

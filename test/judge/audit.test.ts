@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseVerdictAlpacare, stripToAlphanumeric, type VerdictNames } from "../../src/judge/parse.js";
 import { nanMean, npRint } from "../../src/core/numpy.js";
-import { dualSidedScores, summarizeVerdicts, winRate } from "../../src/judge/score.js";
+import { dualSidedScores, summariseVerdicts, winRate } from "../../src/judge/score.js";
 import {
   alpacaEvalDiscreteWinRate, alpacaEvalWinRate, readAlpacareComparisonFiles, toAlpacaEvalAnnotations,
 } from "../../src/judge/formats.js";
@@ -122,7 +122,7 @@ test("audit scores: mean of both orders, NaN if either is NaN, nanmean in percen
   const recs = readAlpacareComparisonFiles({ referenceFirst: first, referenceLast: last });
   const { scores } = dualSidedScores(recs);
   assert.deepEqual(scores.map((s) => (Number.isNaN(s) ? "NaN" : s)), [0.75, 0.5, "NaN", 0, 0.5]);
-  const s = summarizeVerdicts(recs);
+  const s = summariseVerdicts(recs);
   // np.nanmean([0.75, 0.5, nan, 0, 0.5]) = 1.75 / 4 = 0.4375 -> 43.75 %
   assert.equal(s.winRate, 43.75);
   assert.equal(s.n, 4);
@@ -143,7 +143,7 @@ test("audit scores: all-NaN, empty and one-sided files give NaN without throwing
   const line = (m1: string, m2: string, response: string) => JSON.stringify({ model_1: m1, model_2: m2, prompt: "", response });
   writeFileSync(first, [line("ref", "M", "Output (c)"), line("ref", "M", "")].join("\n") + "\n");
   writeFileSync(last, [line("M", "ref", "either"), line("M", "ref", "output (a)")].join("\n") + "\n");
-  const allNaN = summarizeVerdicts(readAlpacareComparisonFiles({ referenceFirst: first, referenceLast: last }));
+  const allNaN = summariseVerdicts(readAlpacareComparisonFiles({ referenceFirst: first, referenceLast: last }));
   assert.ok(Number.isNaN(allNaN.winRate));
   assert.equal(allNaN.n, 0);
   assert.equal(allNaN.unparsed, 4);
@@ -152,12 +152,12 @@ test("audit scores: all-NaN, empty and one-sided files give NaN without throwing
   const e2 = join(dir, "E_gpt-3.5-turbo_reference_last.jsonl");
   writeFileSync(e1, "");
   writeFileSync(e2, "");
-  const empty = summarizeVerdicts(readAlpacareComparisonFiles({ referenceFirst: e1, referenceLast: e2 }));
+  const empty = summariseVerdicts(readAlpacareComparisonFiles({ referenceFirst: e1, referenceLast: e2 }));
   assert.ok(Number.isNaN(empty.winRate));
   assert.equal(empty.items, 0);
 
   // Only one order: every item lacks the other -> NaN (upstream would not even run without both files).
-  const oneSided = summarizeVerdicts(readAlpacareComparisonFiles({ referenceFirst: join(dir, "M_gpt-3.5-turbo_reference_first.jsonl") }));
+  const oneSided = summariseVerdicts(readAlpacareComparisonFiles({ referenceFirst: join(dir, "M_gpt-3.5-turbo_reference_first.jsonl") }));
   assert.ok(Number.isNaN(oneSided.winRate));
 
   // Unequal lengths (upstream's pairwise_mean asserts equal lengths): lines pair by position, the extra line's item
@@ -166,7 +166,7 @@ test("audit scores: all-NaN, empty and one-sided files give NaN without throwing
   const u2 = join(dir, "U_gpt-3.5-turbo_reference_last.jsonl");
   writeFileSync(u1, [line("ref", "U", "Output (b)"), line("ref", "U", "Output (b)")].join("\n") + "\n");
   writeFileSync(u2, [line("U", "ref", "Tie")].join("\n") + "\n");
-  const unequal = summarizeVerdicts(readAlpacareComparisonFiles({ referenceFirst: u1, referenceLast: u2 }));
+  const unequal = summariseVerdicts(readAlpacareComparisonFiles({ referenceFirst: u1, referenceLast: u2 }));
   assert.equal(unequal.winRate, 75);
   assert.equal(unequal.missingOrders, 1);
   assert.equal(unequal.excludedItems, 1);
@@ -184,7 +184,7 @@ test("audit names from upstream files: model = file-name prefix (upstream --comp
   assert.equal(recs[0]!.reference, "gpt-3.5-turbo");
   assert.equal(recs[0]!.judge.model, "claude-2");
   assert.deepEqual(recs.map((r) => r.verdict.alpacare), [1, 0]);
-  assert.equal(summarizeVerdicts(recs).winRate, 50);
+  assert.equal(summariseVerdicts(recs).winRate, 50);
 });
 
 test("audit NumPy: nanmean is pairwise-summed exactly as np.nanmean (values pinned from NumPy 2.4.6)", () => {
@@ -280,7 +280,7 @@ test("audit AlpacaEval export: generator_1 = reference (baseline), generator_2 =
   const recs = readAlpacareComparisonFiles({ referenceFirst: first, referenceLast: last });
   const items = toAlpacaEvalAnnotations(recs);
   assert.deepEqual(items.map((a) => [a.generator_1, a.generator_2, a.preference]), [["ref", "M", 1.75], ["ref", "M", 1], ["ref", "M", null]]);
-  assert.equal(alpacaEvalWinRate(items.map((a) => a.preference)).winRate, summarizeVerdicts(recs).winRate);
+  assert.equal(alpacaEvalWinRate(items.map((a) => a.preference)).winRate, summariseVerdicts(recs).winRate);
   const verdicts = toAlpacaEvalAnnotations(recs, { level: "verdict" });
   assert.deepEqual(verdicts.map((a) => a.preference), [2, 1.5, 1, 1, 1.5, null]);
 });

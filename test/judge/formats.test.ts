@@ -7,7 +7,7 @@ import {
   alpacaEvalWinRate, alpacareComparisonFileName, parseAlpacareComparisonFileName, readAlpacaEvalAnnotations,
   readAlpacareComparisonFiles, toAlpacaEvalAnnotations, writeAlpacaEvalAnnotations, writeAlpacareComparisonFiles,
 } from "../../src/judge/formats.js";
-import { summarizeVerdicts } from "../../src/judge/score.js";
+import { summariseVerdicts } from "../../src/judge/score.js";
 import { InputError } from "../../src/core/errors.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "judge-formats-"));
@@ -44,12 +44,12 @@ test("AlpaCare comparison files: upstream names, read with the upstream parser, 
   assert.equal(recs[0]!.model, "AlpaCare-7b");
   assert.equal(recs[0]!.reference, "gpt-4");
   assert.equal(recs[0]!.judge.model, "gpt-3.5-turbo");
-  const s = summarizeVerdicts(recs);
+  const s = summariseVerdicts(recs);
   // item0 win+win = 1, item1 tie+win = 0.75, item2 NaN (unparsed) -> nanmean 0.875
   assert.equal(s.winRate, 87.5);
   assert.equal(s.unparsed, 1);
   // robust reads "Output (b) is better" (model, reference first) -> item2 = win+loss = 0.5
-  assert.equal(summarizeVerdicts(recs, { mode: "robust" }).winRate, ((1 + 0.75 + 0.5) / 3) * 100);
+  assert.equal(summariseVerdicts(recs, { mode: "robust" }).winRate, ((1 + 0.75 + 0.5) / 3) * 100);
   const out = tmp();
   const paths = writeAlpacareComparisonFiles(recs, out);
   assert.equal(readAlpacareComparisonFiles(paths).map((r) => r.raw).join("|"), recs.map((r) => r.raw).join("|"));
@@ -67,7 +67,7 @@ test("AlpacaEval annotations: item-level export reproduces our win rate under Al
   writeFileSync(first, resp.map(([r]) => JSON.stringify({ model_1: "ref", model_2: "M", prompt: "", response: r })).join("\n") + "\n");
   writeFileSync(last, resp.map(([, r]) => JSON.stringify({ model_1: "M", model_2: "ref", prompt: "", response: r })).join("\n") + "\n");
   const recs = readAlpacareComparisonFiles({ referenceFirst: first, referenceLast: last });
-  const ours = summarizeVerdicts(recs).winRate;
+  const ours = summariseVerdicts(recs).winRate;
   const ann = toAlpacaEvalAnnotations(recs);
   assert.equal(ann.length, 5);
   assert.equal(ann[0]!.generator_1, "ref");

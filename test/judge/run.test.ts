@@ -13,7 +13,7 @@ import { loadModelOutputs, loadReferenceOutputs, loadTestSet } from "../../src/d
 import { inferOutputFile } from "../../src/infer/catalogue.js";
 import { createEngine } from "../../src/llm/index.js";
 import {
-  buildJudgePrompt, judgeRun, loadJudgeTemplate, loadVerdicts, readVerdictFile, summarizeVerdicts, JUDGE_SYSTEM_PROMPT,
+  buildJudgePrompt, judgeRun, loadJudgeTemplate, loadVerdicts, readVerdictFile, summariseVerdicts, JUDGE_SYSTEM_PROMPT,
   type JudgeRunOptions,
 } from "../../src/judge/index.js";
 import { startFakeServer, type FakeAnswer, type FakeRequest, type FakeServer } from "../fake-server/index.js";
@@ -123,12 +123,12 @@ test("judgeRun through the fake server: scripted verdicts, faults retried, resum
   assert.ok([...answered.values()].every((c) => c === 1), "each answered exactly once");
   // Items 0,4: win+win = 1; 1,5: loss+loss = 0; 2,6: (a) twice = loss (ref first) + win (ref last) = 0.5;
   // 3,7: Tie (model a, ref last) + unparsed explanation (ref first) -> NaN upstream.
-  const s = summarizeVerdicts(recs);
+  const s = summariseVerdicts(recs);
   assert.equal(s.n, 6);
   assert.equal(s.unparsed, 2);
   assert.equal(s.winRate, ((1 + 0 + 0.5 + 1 + 0 + 0.5) / 6) * 100);
   assert.equal(s.flipRate, 2 / 6);
-  const robust = summarizeVerdicts(recs, { mode: "robust" });
+  const robust = summariseVerdicts(recs, { mode: "robust" });
   assert.equal(robust.n, 8);
   assert.equal(robust.winRate, ((1 + 0 + 0.5 + 0.75) * 2 / 8) * 100);
   assert.equal(res.unparsed.length, 2);

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { npSum, nanMean } from "../../src/core/numpy.js";
-import { bootstrapWinRate, dualSidedScores, itemScore, pairedBootstrap, summarizeVerdicts, winRate, itemScoreMap } from "../../src/judge/score.js";
+import { bootstrapWinRate, dualSidedScores, itemScore, pairedBootstrap, summariseVerdicts, winRate, itemScoreMap } from "../../src/judge/score.js";
 import { positionBias, verdictMatrix } from "../../src/judge/position-bias.js";
 import { lengthDiagnostics } from "../../src/judge/length-diagnostics.js";
 import { lengthAdjustedWinRate } from "../../src/judge/length-adjusted.js";
@@ -75,7 +75,7 @@ test("win rate on a hand-built verdict file: NaN items dropped, counted, and lis
   assert.deepEqual(scores.slice(0, 4), [1, 0.75, 0.5, 0]);
   assert.ok(Number.isNaN(scores[4]!) && Number.isNaN(scores[5]!));
   assert.equal(winRate(scores), ((1 + 0.75 + 0.5 + 0) / 4) * 100);
-  const s = summarizeVerdicts(read);
+  const s = summariseVerdicts(read);
   assert.equal(s.winRate, 56.25);
   assert.equal(s.n, 4);
   assert.equal(s.items, 6);
@@ -87,22 +87,22 @@ test("win rate on a hand-built verdict file: NaN items dropped, counted, and lis
   assert.equal(s.partial, 1);
   // 8 parsed verdicts, 3 of them ties.
   assert.equal(s.tieRate, 3 / 9);
-  const f = summarizeVerdicts(read, { policy: "fastchat" });
+  const f = summariseVerdicts(read, { policy: "fastchat" });
   assert.equal(f.winRate, ((1 + 0.5 + 0.5 + 0) / 4) * 100);
 });
 
 test("mixing groups is refused instead of pairing one model's verdicts with another's", () => {
   const a = build([[1, 1]]);
   const b = build([[0, 0]]).map((r) => ({ ...r, model: "other" }));
-  assert.throws(() => summarizeVerdicts([...a, ...b]), /several groups/);
+  assert.throws(() => summariseVerdicts([...a, ...b]), /several groups/);
 });
 
 test("empty input and all-unparsed input give NaN, not a crash", () => {
-  const e = summarizeVerdicts([]);
+  const e = summariseVerdicts([]);
   assert.ok(Number.isNaN(e.winRate));
   assert.equal(e.n, 0);
   assert.ok(Number.isNaN(e.ci95[0]) && Number.isNaN(e.standardError) && Number.isNaN(e.flipRate));
-  const u = summarizeVerdicts(build([[null, null], [null, 1]]));
+  const u = summariseVerdicts(build([[null, null], [null, 1]]));
   assert.ok(Number.isNaN(u.winRate));
   assert.equal(u.unparsed, 3);
 });
