@@ -188,8 +188,12 @@ async function generateResponsesLocked(options: GenerateResponsesOptions): Promi
     todo.push({ id: t.id, instruction: t.instruction, input: t.input, req: responseChatRequest(options.responder, prompt, variant, params, `respond:${paramsHash}`) });
   }
   const prog = makeProgress({ label: `generate-responses ${run}`, total: todo.length, unit: "answers", silent: options.quiet });
+  // A dry run delivers the answers the cache already holds; they are counted (cacheHits), never written: an estimate
+  // holds no lock, so it must not touch the run store.
+  const dryRun = options.engine.options.dryRun === true;
   const onResult = (i: number, r: ChatResult | Error) => {
     prog.tick();
+    if (dryRun && !(r instanceof Error)) return;
     if (r instanceof Error) {
       summary.failed++;
       if (summary.errors.length < 5 && !summary.errors.includes(r.message)) summary.errors.push(r.message);

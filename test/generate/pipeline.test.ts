@@ -2,7 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createEngine } from "../../src/llm/index.js";
 import { dedupIncremental } from "../../src/dedup/index.js";
 import { loadInstructionPrompt, loadSeedTasks } from "../../src/data/index.js";
@@ -98,6 +98,17 @@ test("generate -> post-hoc filter -> responses (openai, anthropic) -> export", a
   assert.equal(sent[0]!.prompt, encodeResponsePrompt(kept[0]));
   assert.equal(sent[0]!.body.presence_penalty, 1.5);
   assert.equal(sent[0]!.body.max_tokens, 300);
+  // a dry run writes nothing, even where the cache holds answers the run's file does not
+  const responsesPath = join(tmp.dir, "runs", "p", "responses.jsonl");
+  const stored = readFileSync(responsesPath, "utf8");
+  writeFileSync(responsesPath, "");
+  const dry = createEngine({ cacheDir: join(tmp.dir, "c2"), progress: false, dryRun: true });
+  const d = await generateResponses({ run: "p", responder: { provider: "openai", model: "gpt-3.5-turbo", baseURL: server.openaiBaseURL }, engine: dry, quiet: true, limit: 10 });
+  await dry.close();
+  assert.equal(d.cacheHits, 10);
+  assert.equal(d.answered, 0);
+  assert.equal(readFileSync(responsesPath, "utf8"), "");
+  writeFileSync(responsesPath, stored);
   // resumable: the rest only
   const r2 = await generateResponses({ run: "p", responder: { provider: "openai", model: "gpt-3.5-turbo", baseURL: server.openaiBaseURL }, engine, quiet: true });
   assert.equal(r2.answeredBefore, 10);
