@@ -4,23 +4,13 @@
  */
 import { existsSync } from "node:fs";
 import { mirrorDir } from "../core/paths.js";
-import {
-  DATA_FILES,
-  loadChatDoctor5k,
-  loadInstructionPrompt,
-  loadJudgePrompt,
-  loadMedInstruct52k,
-  loadMedQuadQuestions,
-  loadModelOutputs,
-  loadPaperValues,
-  loadReferenceSet,
-  loadSeedTasks,
-  loadSelfInstructSeeds,
-  loadTaskGenerationExamples,
-  loadTestSet,
-  loadUserOrientedInstructions,
-  referenceSourcePath,
-} from "./loaders.js";
+import { DATA_FILES } from "./data-files.js";
+import { loadModelOutputs } from "./model-outputs.js";
+import { loadInstructionPrompt, loadJudgePrompt, loadPaperValues, loadTaskGenerationExamples } from "./paper-files.js";
+import { loadChatDoctor5k, loadMedInstruct52k, loadMedQuadQuestions, loadSelfInstructSeeds, loadUserOrientedInstructions } from "./pool-sources.js";
+import { loadReferenceSet, referenceSourcePath } from "./reference-outputs.js";
+import { loadSeedTasks } from "./seed-tasks.js";
+import { loadTestSet } from "./test-sets.js";
 import { modelOutputSource, publishedModels, REFERENCE_NAMES, TEST_SET_NAMES, type TestSetName } from "./models.js";
 import { loadSources, rawPath, type DataSource } from "./sources.js";
 import { join } from "node:path";

@@ -1,6 +1,14 @@
 /**
  * Where the loaders read from and what they expect: the mirror paths of the upstream files, their fixed record
  * counts, and the fixed iCliniq instruction. Its own module because every loader section shares these constants.
+ *
+ * The loaders. The acquired upstream files (`data/raw/`, filled by `alpacare data`) are each parsed once into typed
+ * records; malformed input throws `InputError` naming the file, the line or index, and the field. Every loader has a
+ * pure `parse*` twin taking the text and a file name, for tests and for files from elsewhere. One section of upstream
+ * files per module: the shared paths and counts (this one), seed tasks (seed-tasks.ts), test sets (test-sets.ts, which
+ * also describes the ids and what the upstream files agree on), reference outputs (reference-outputs.ts), published
+ * model outputs (model-outputs.ts), the paper's values, prompts and examples (paper-files.ts) and the instruction
+ * pools from other sources (pool-sources.ts). Their shared record checks (record-checks.ts) stay internal.
  */
 import type { TestSetName } from "./models.js";
 

@@ -1,8 +1,8 @@
 /**
  * Instruction pools from other sources (MedQuAD, self-instruct, user-oriented, AlpacaFarm, MedInstruct-52k,
  * ChatDoctor): the texts the near-duplicate analysis compares with. Its own module because none of them is used by
- * the paper's pipeline itself; they are context for the dedup statistics. The path of the mirrored test model
- * (`stories260KPath`) stayed with this section, where it was in loaders.ts.
+ * the paper's pipeline itself; they are context for the dedup statistics.
+ * The path of the mirrored test model (`stories260KPath`) is here too, another acquired file outside the pipeline.
  */
 import { existsSync } from "node:fs";
 import { InputError } from "../core/errors.js";

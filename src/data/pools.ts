@@ -2,16 +2,9 @@
  * Instruction pools for the Rouge-L near-duplicate analysis (notebook 03): each pool is a list of texts with ids,
  * drawn from one acquired source.
  */
-import {
-  loadAlpacaFarmInstructions,
-  loadChatDoctor5k,
-  loadMedInstruct52k,
-  loadMedQuadQuestions,
-  loadSeedTasks,
-  loadSelfInstructSeeds,
-  loadTestSet,
-  loadUserOrientedInstructions,
-} from "./loaders.js";
+import { loadAlpacaFarmInstructions, loadChatDoctor5k, loadMedInstruct52k, loadMedQuadQuestions, loadSelfInstructSeeds, loadUserOrientedInstructions } from "./pool-sources.js";
+import { loadSeedTasks } from "./seed-tasks.js";
+import { loadTestSet } from "./test-sets.js";
 
 /** The instruction pools available. `MedInstruct-52k` is optional (only after `alpacare data --optional`). */
 export type InstructionPoolName =

@@ -2,6 +2,25 @@
  * The three test sets (MedInstruct-test, iCliniq, AlpacaFarm) as typed items with the ids everything else lines up
  * by. Its own module because each test set is read from a different upstream file shape, and the reference and model
  * output loaders check their records against these items.
+ *
+ * Ids: every test item, reference output and model output carries the id of its test-set item, so the three line up
+ * by `id` as well as by position. iCliniq ids are "0".."999" (position), AlpacaFarm "0".."804" (position, the
+ * alpaca_eval order), MedInstruct-test the file's own `id` field ("0".."216" with 143 absent upstream: 216 items).
+ * Published model outputs number MedInstruct-test 0..215 by position; their own id is kept as `sourceId`.
+ *
+ * What the upstream files agree on (checked on the real files by test/data/loaders.test.ts and by every load, which
+ * aligns each record with its test item):
+ * - iCliniq: the 1,000 patient texts are identical, in the same order, in all four reference files and in all
+ *   mirrored model outputs. The gpt-* and text-davinci-003 reference files leave `instruction` empty; claude-2's
+ *   file has only `prompt` = "Human: <fixed instruction>\n\n<patient text>\n\nAssistant:" (record 0 has a single
+ *   "\n" before "Assistant:") and `response`; model outputs carry the fixed instruction. So the test set is the
+ *   fixed instruction + the patient text, ids "0".."999".
+ * - MedInstruct-test: the four answer columns of MedInstruct-test.jsonl equal `reference_outputs/<ref>/medsi_output.jsonl`
+ *   record for record. Output folders: `medsi/` for AlpaCare-13b(-llama-2) and alpaca-13b(-llama-2), `medinstruct/`
+ *   for the 7B models and medalpaca-13b / PMC_LLaMA_13B.
+ * - AlpacaFarm: every mirrored model output and the four AlpacaEval reference files hold the same 805 instructions
+ *   in the same order (AlpacaEval's gpt35_turbo_instruct has 804 and is not used). ChatDoctor_weights' and
+ *   medalpaca-7b's files also carry alpaca_eval's `dataset`/`output`/`generator` fields, which are ignored.
  */
 import { InputError } from "../core/errors.js";
 import { DATA_FILES, EXPECTED_COUNTS, ICLINIQ_INSTRUCTION } from "./data-files.js";
@@ -11,7 +30,7 @@ import { expectCount } from "./record-checks.js";
 
 /** One test item: the paper's (instruction, input) pair. */
 export interface TestItem {
-  /** Aligns reference and model outputs (see the comment of loaders.ts). */
+  /** Aligns reference and model outputs (see this module's header). */
   id: string;
   instruction: string;
   /** "" when the item has no input (MedInstruct-test, AlpacaFarm). */

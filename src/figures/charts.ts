@@ -4,7 +4,7 @@
  * share it, are `sunburst.ts`). Pure functions from plain counts to a {@link PlotlyFigure}.
  */
 import { medianOfFinite } from "../core/index.js";
-import type { PlotlyFigure } from "./plotly.js";
+import type { PlotlyFigure } from "../core/index.js";
 
 /** A label and its count (the shape of `countLabels` in src/data). */
 export interface ChartCount {

@@ -5,7 +5,7 @@
  */
 import { displayFigure, type DisplayFigureOptions } from "./display.js";
 import { exportFigures, type ExportedFigure, type FigureExportOptions, type FigureItem } from "./export.js";
-import type { PlotlyFigure } from "./plotly.js";
+import type { PlotlyFigure } from "../core/index.js";
 
 /** Key/value provenance of a figure (data files, run, model, settings...): the record form of `FigureItem.provenance`. */
 export type ProvenanceFields = Exclude<NonNullable<FigureItem["provenance"]>, string>;

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { figureSnapshot, type FigureSnapshotOptions } from "./snapshot.js";
 import { figureTitle, showFigure, type ShowFigureOptions } from "./show.js";
-import type { PlotlyFigure } from "./plotly.js";
+import type { PlotlyFigure } from "../core/index.js";
 
 /** A MIME bundle: `{ "text/html": ..., "image/png": <base64>, "text/plain": ... }`. */
 export type MimeBundle = Record<string, string>;

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { figuresDir } from "../core/paths.js";
 import { withBrowser, plotlyPage } from "./browser.js";
 import { figureStandaloneHtml } from "./figure-page.js";
-import { plotlyBundlePath, plotlyVersion, withWorkbenchLayout, type PlotlyFigure } from "./plotly.js";
+import { plotlyBundlePath, plotlyVersion, withWorkbenchLayout } from "./plotly.js";
+import type { PlotlyFigure } from "../core/index.js";
 
 /** Where a figure came from: free text, or key/value pairs (data files, run, model, judge, date...). */
 export type FigureItemProvenance = string | Record<string, string | number | boolean | null | undefined | readonly string[]>;

@@ -5,7 +5,7 @@
  */
 import { escapePlotlyText } from "../core/index.js";
 import { PLOTLY_QUALITATIVE } from "./charts.js";
-import type { PlotlyFigure } from "./plotly.js";
+import type { PlotlyFigure } from "../core/index.js";
 
 /** Plotly's qualitative palette as plotly.py spells it (lowercase): panel i takes colour i modulo its length. */
 export const PANEL_COLORS: readonly string[] = PLOTLY_QUALITATIVE.map((c) => c.toLowerCase());

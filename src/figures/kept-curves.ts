@@ -5,7 +5,7 @@
  */
 import type { KeptPoint } from "../dedup/index.js";
 import { PANEL_COLORS } from "./histogram-grid.js";
-import type { PlotlyFigure } from "./plotly.js";
+import type { PlotlyFigure } from "../core/index.js";
 
 /** One pool's two curves for {@link keptCurvesFigure}. */
 export interface PoolKeptCurves {

@@ -7,8 +7,6 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 import type { PlotlyFigure } from "../core/index.js";
-// The figure type itself is a ground-floor primitive (core/figure.ts); re-exported here where figures are shown.
-export type { PlotlyFigure, PlotlyTrace } from "../core/index.js";
 
 /** Absolute path of the Plotly bundle (`plotly.js-dist-min/plotly.min.js`). */
 export function plotlyBundlePath(): string {

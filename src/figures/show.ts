@@ -8,8 +8,8 @@
  * or from `plotly.min.js` beside an HTML file (nbconvert renders, the gallery). Until Plotly draws, and if it never
  * can, the static picture stays in place with a one-line note.
  */
-import { escapeHtml, scriptJson } from "../core/index.js";
-import { plotlyBundleSource, withWorkbenchLayout, type PlotlyFigure } from "./plotly.js";
+import { escapeHtml, scriptJson, type PlotlyFigure } from "../core/index.js";
+import { plotlyBundleSource, withWorkbenchLayout } from "./plotly.js";
 
 /** A `<script>` with the whole Plotly bundle (~4.8 MB): for a self-contained HTML page; figures do not need it. */
 export function plotlyBundleHtml(): string {

@@ -4,7 +4,8 @@
  * pays the start once and an idle kernel holds no browser.
  */
 import type { Browser, Page } from "playwright-core";
-import { withWorkbenchLayout, plotlyBundlePath, type PlotlyFigure } from "./plotly.js";
+import { withWorkbenchLayout, plotlyBundlePath } from "./plotly.js";
+import type { PlotlyFigure } from "../core/index.js";
 import { chromiumArgs, chromiumPath, plotlyPage } from "./browser.js";
 import { existsSync } from "node:fs";
 

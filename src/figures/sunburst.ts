@@ -2,7 +2,7 @@
  * Sunbursts (the paper's style: plotly's qualitative palette, labels inside the sectors): rings built from paths
  * whose inner sectors always add up to their children, and the paper's verb-noun sunburst on top of them.
  */
-import type { PlotlyFigure } from "./plotly.js";
+import type { PlotlyFigure } from "../core/index.js";
 import { PLOTLY_QUALITATIVE } from "./charts.js";
 
 /** One path from the centre outwards (`["answer", "question"]`) with its count. */

@@ -5,7 +5,8 @@
  */
 import type { LlmCache } from "./cache.js";
 import type { Adaptation } from "./params.js";
-import type { PacerOptions, PaceSummary } from "./pacer.js";
+import type { PacerOptions } from "./pace-state.js";
+import type { PaceSummary } from "./pace-summary.js";
 import type { PriceTable } from "./prices.js";
 import type { ModelCheck } from "./preflight.js";
 import type { LocalProviderOptions } from "./providers/local.js";
@@ -65,7 +66,7 @@ export interface EngineOptions {
   /** Extra output tokens for a reasoning model's hidden reasoning (default 4096, see params.ts). */
   reasoningHeadroom?: number;
   /**
-   * Pace remote calls by the provider's rate-limit headers (see `pacer.ts`): default true; `false` turns it off;
+   * Pace remote calls by the provider's rate-limit headers (see `pace-state.ts`): default true; `false` turns it off;
    * an object tunes it (`burstMs`, `utilisation`, `probeConcurrency`, ...). `rpm` / `tpm` stay caps on top.
    */
   pace?: boolean | Omit<PacerOptions, "maxConcurrency">;

@@ -3,7 +3,10 @@
  * engine with a persistent cache (never pays twice), bounded concurrency, rate limits, retries, budgets, progress
  * and batch APIs. Stages build `ChatRequest`s and call `createEngine(...).complete / runAll`.
  */
-export type * from "./types.js";
+export type {
+  ProviderName, ChatMessage, DecodingParams, ChatRequest, TokenUsage, FinishReason, ChatResult, ServedModel, ProviderResult,
+  Provider, Budget, ModelPrice, CostEstimate, RunSummary,
+} from "./types.js";
 export { createEngine } from "./engine.js";
 export { anySignal } from "./signals.js";
 export { formatEstimate } from "./estimate.js";
@@ -48,12 +51,14 @@ export {
   parseRateLimitHeaders, parseDurationMs, retryAfterFromMessage, rateLimitFromError, attachRateLimit, RATE_LIMIT_DIMENSIONS,
 } from "./ratelimit-headers.js";
 export type { RateLimitSnapshot, RateLimitWindow, RateLimitDimension } from "./ratelimit-headers.js";
-export {
-  newPaceState, zeroCost, paceCost, admissionWait, inFlightTarget, neededInFlight, paceAdmit, paceSettle, paceLearn, paceSummary, formatPace,
-} from "./pacer.js";
-export type {
-  PacerOptions, PaceCost, PaceState, PaceDimension, PaceAdmission, PaceOutcome, PaceSummary, PaceWaitReason,
-} from "./pacer.js";
+export { newPaceState, zeroCost, paceCost } from "./pace-state.js";
+export { admissionWait, inFlightTarget, neededInFlight, paceAdmit } from "./pace-admit.js";
+export { paceSettle, paceLearn } from "./pace-settle.js";
+export { paceSummary, formatPace } from "./pace-summary.js";
+export type { PacerOptions, PaceCost, PaceState, PaceDimension, PaceAdmission } from "./pace-state.js";
+export type { PaceOutcome } from "./pace-settle.js";
+export type { PaceSummary } from "./pace-summary.js";
+export type { PaceWaitReason } from "./pace-admit.js";
 export { Pacer, paceScope } from "./pacer-gate.js";
 export type { PaceTicket, PaceMark } from "./pacer-gate.js";
 export {

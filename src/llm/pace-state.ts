@@ -1,7 +1,26 @@
 /**
  * The pacer's state and cost model for one scope (provider, endpoint, model): the options, the plain record the pacer
  * decides from, what a request costs against each limit, and the local-bucket arithmetic (level, refill, the
- * provider's own `remaining`) that admission, settling and summaries all read. See pacer.ts for how it paces.
+ * provider's own `remaining`) that admission, settling and summaries all read.
+ *
+ * The pacing model. The pacer is the admission controller: it decides when the next call to one scope may go and how
+ * many may be in flight, from what the provider's rate-limit headers said. It is a deterministic state machine over
+ * the plain record defined here: every clock time comes in as an argument (no timers, no I/O), so tests feed it
+ * snapshots and times and assert its decisions. It lives in four modules, one step each: state and cost (this one),
+ * admission (pace-admit.ts), settling and learning (pace-settle.ts), the pace reached and its line (pace-summary.ts);
+ * `pacer-gate.ts` wraps them with timers and a queue for the engine.
+ *
+ * How it paces. Each learned limit (requests, tokens, or Anthropic's input/output tokens, per minute) becomes a local
+ * token bucket refilled at `utilisation x limit / 60 s` holding `burstMs` of that rate: providers enforce per-minute
+ * limits over shorter windows too, so a minute's worth at once would be answered 429. A request is admitted when every
+ * bucket holds its cost (prompt tokens + max output tokens, counted as the provider counts them at admission) and the
+ * provider's own last `remaining`, advanced by its refill and reduced by what was admitted since, also covers it (that
+ * catches other clients spending the same quota). A 429 is a signal, not the mechanism: it pauses the whole scope for
+ * the wait the provider stated and slows the pace a little; queued calls then leave one by one as the buckets allow,
+ * so the calls in flight do not all come back on the same schedule and collide again.
+ *
+ * Calls in flight: before the first answer only `probeConcurrency` go (the first answer teaches the limits); then
+ * about rate x latency / cost-per-call, with headroom, within the engine's concurrency.
  */
 import type { RateLimitDimension } from "./ratelimit-headers.js";
 

@@ -1,13 +1,14 @@
 /**
  * The pacer at work: one {@link PaceState} per (provider, endpoint, model), a FIFO queue of waiting attempts per
  * scope, and one timer per scope that wakes the head of the queue when its wait is over. The decisions are the pure
- * functions of `pacer.ts`; this module only adds the clock, the queue and cancellation.
+ * functions of pace-state.ts, pace-admit.ts, pace-settle.ts and pace-summary.ts (the model is described in
+ * pace-state.ts); this module only adds the clock, the queue and cancellation.
  */
 import { LlmAbortError } from "./errors.js";
-import {
-  admissionWait, newPaceState, paceAdmit, paceCost, paceSettle, paceSummary,
-  type PaceOutcome, type PacerOptions, type PaceState, type PaceSummary,
-} from "./pacer.js";
+import { admissionWait, paceAdmit } from "./pace-admit.js";
+import { newPaceState, paceCost, type PacerOptions, type PaceState } from "./pace-state.js";
+import { paceSettle, type PaceOutcome } from "./pace-settle.js";
+import { paceSummary, type PaceSummary } from "./pace-summary.js";
 
 /** An admitted attempt: give it back to {@link Pacer.settle} exactly once. */
 export interface PaceTicket {

@@ -5,7 +5,7 @@
  */
 import { formatProgress, type ProgressState } from "../core/index.js";
 import type { EngineProgress } from "./engine-types.js";
-import { formatPace, type PaceSummary } from "./pacer.js";
+import { formatPace, type PaceSummary } from "./pace-summary.js";
 import type { ChatResult, RunSummary } from "./types.js";
 
 /** A run's summary before anything was answered. */

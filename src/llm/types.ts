@@ -2,7 +2,7 @@
  * The contract every stage that calls a language model relies on (generate, infer, judge). Providers, the cache and
  * the runner live in this folder; callers build `ChatRequest`s and get `ChatResult`s back, whatever the provider.
  */
-import type { PaceSummary } from "./pacer.js";
+import type { PaceSummary } from "./pace-summary.js";
 import type { RateLimitSnapshot } from "./ratelimit-headers.js";
 
 /** Which backend serves a request. `local` = in-process GGUF through node-llama-cpp. */
