@@ -3,8 +3,7 @@
  * and a command's heavy dependencies (node-llama-cpp, Chromium) load only when it runs.
  */
 import { pathToFileURL } from "node:url";
-import { InputError, WriteError, fsErrorText } from "../core/errors.js";
-import { RunLockedError } from "../core/lock.js";
+import { InputError, WriteError, fsErrorText, RunLockedError } from "../core/index.js";
 import { LlmAbortError, LlmAuthError, LlmBudgetError, LlmModelUnavailableError, LlmRequestError, LlmRetryableError } from "../llm/index.js";
 import { UsageError, type Command } from "./command.js";
 

@@ -2,7 +2,7 @@
  * Secret scrubbing for executed notebooks and their HTML renders: a cell that prints an environment variable (or an
  * error that quotes a key) must not leave the key in a file that may be shared.
  */
-import { redactSecret } from "../core/redact.js";
+import { redactSecret } from "../core/index.js";
 
 /** Names of environment variables treated as secrets. */
 const SECRET_NAME = /(_API_KEY|_APIKEY|_TOKEN|_SECRET|_SECRET_KEY|_PASSWORD)$/i;

@@ -17,7 +17,7 @@ import {
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { projectRoot } from "../core/paths.js";
+import { projectRoot } from "../core/index.js";
 import {
   describeCell, findFirstFailure, indent, tail, type CellFailure, type NotebookJson,
 } from "./notebook-failures.js";

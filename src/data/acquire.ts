@@ -10,10 +10,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
-import { gitBlobSha1 } from "../core/hash.js";
-import { writeFileAtomic } from "../core/jsonl.js";
-import { mirrorDir, rawDir } from "../core/paths.js";
-import { progress } from "../core/progress.js";
+import { gitBlobSha1, writeFileAtomic, mirrorDir, rawDir, progress } from "../core/index.js";
 import { loadSources, rawPath, type DataSource } from "./sources.js";
 
 /** Options for {@link acquireData}. */

@@ -3,7 +3,7 @@
  * download, missing), whether it is acquired, and its record count (loaded and validated when acquired).
  */
 import { existsSync } from "node:fs";
-import { mirrorDir } from "../core/paths.js";
+import { mirrorDir } from "../core/index.js";
 import { DATA_FILES } from "./data-files.js";
 import { loadModelOutputs } from "./model-outputs.js";
 import { loadInstructionPrompt, loadJudgePrompt, loadPaperValues, loadTaskGenerationExamples } from "./paper-files.js";

@@ -2,7 +2,7 @@
  * The published outputs of the paper's models on each test set, each record aligned with its test item. Its own
  * module because model output files come in per-folder shapes (`medsi/`, `medinstruct/`, AlpacaEval JSON).
  */
-import { InputError } from "../core/errors.js";
+import { InputError } from "../core/index.js";
 import { MODEL_OUTPUT_FOLDERS, modelOutputSource, describeModelFolder, type TestSetName } from "./models.js";
 import { idField, optionalStringField, parseJsonArrayRecords, readRawText, sameText, stringField } from "./parse.js";
 import { mismatch } from "./record-checks.js";

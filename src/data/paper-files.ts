@@ -3,7 +3,7 @@
  * generation examples. Its own module because these are the reference points a reproduction is compared with, not
  * data a stage computes on.
  */
-import { InputError } from "../core/errors.js";
+import { InputError } from "../core/index.js";
 import { DATA_FILES } from "./data-files.js";
 import { REFERENCE_NAMES, type ReferenceName, type TestSetName } from "./models.js";
 import { describe, integerField, parseJsonlRecords, readRawText, stringField } from "./parse.js";

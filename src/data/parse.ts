@@ -4,8 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
-import { InputError, type InputLocation } from "../core/errors.js";
-import { stripBom } from "../core/jsonl.js";
+import { InputError, type InputLocation, stripBom } from "../core/index.js";
 import { rawPath, findSource, loadSources, type DataSource } from "./sources.js";
 
 /** A record of an upstream file with where it came from. */

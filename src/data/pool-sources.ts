@@ -5,7 +5,7 @@
  * The path of the mirrored test model (`stories260KPath`) is here too, another acquired file outside the pipeline.
  */
 import { existsSync } from "node:fs";
-import { InputError } from "../core/errors.js";
+import { InputError } from "../core/index.js";
 import { DATA_FILES } from "./data-files.js";
 import { booleanField, DataNotAcquiredError, describe, optionalStringField, parseJsonArrayRecords, parseJsonlRecords, readRawText, stringField, displayPath } from "./parse.js";
 import { rawPath } from "./sources.js";

@@ -3,7 +3,7 @@
  * record that does not line up with its test item. Internal to the loaders (not re-exported by the stage): its own
  * module so the sections share one wording of each error.
  */
-import { InputError } from "../core/errors.js";
+import { InputError } from "../core/index.js";
 import type { TestSetName } from "./models.js";
 import { describe, type LocatedRecord } from "./parse.js";
 import type { TestItem } from "./test-sets.js";

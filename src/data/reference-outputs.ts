@@ -3,7 +3,7 @@
  * checked against its test item. Its own module because the upstream reference files differ in shape per reference
  * (claude-2's prompt/response, AlpacaEval's folders) and where a reference must be substituted is decided here.
  */
-import { InputError } from "../core/errors.js";
+import { InputError } from "../core/index.js";
 import { ICLINIQ_INSTRUCTION } from "./data-files.js";
 import { mismatch } from "./record-checks.js";
 import { REFERENCE_NAMES, type ReferenceName, type TestSetName } from "./models.js";

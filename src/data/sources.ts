@@ -4,8 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { InputError } from "../core/errors.js";
-import { projectRoot, rawDir } from "../core/paths.js";
+import { InputError, projectRoot, rawDir } from "../core/index.js";
 
 /** One upstream file. */
 export interface DataSource {

@@ -22,7 +22,7 @@
  *   in the same order (AlpacaEval's gpt35_turbo_instruct has 804 and is not used). ChatDoctor_weights' and
  *   medalpaca-7b's files also carry alpaca_eval's `dataset`/`output`/`generator` fields, which are ignored.
  */
-import { InputError } from "../core/errors.js";
+import { InputError } from "../core/index.js";
 import { DATA_FILES, EXPECTED_COUNTS, ICLINIQ_INSTRUCTION } from "./data-files.js";
 import { REFERENCE_NAMES, type ReferenceName, type TestSetName } from "./models.js";
 import { describe, idField, integerField, parseJsonArrayRecords, parseJsonlRecords, readRawText, sameText, stringField } from "./parse.js";

@@ -6,7 +6,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { figuresDir } from "../core/paths.js";
+import { figuresDir } from "../core/index.js";
 import { withBrowser, plotlyPage } from "./browser.js";
 import { figureStandaloneHtml } from "./figure-page.js";
 import { plotlyBundlePath, plotlyVersion, withWorkbenchLayout } from "./plotly.js";

@@ -5,8 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { figuresDir, projectRoot } from "../core/paths.js";
-import { escapeHtml } from "../core/index.js";
+import { escapeHtml, figuresDir, projectRoot } from "../core/index.js";
 import type { FigureSidecar } from "./export.js";
 import { figureProvenanceHtml } from "./figure-page.js";
 

@@ -1,10 +1,11 @@
 // The house rules a newcomer relies on (CONTRIBUTING.md), checked so they stay true: each stage's index lists its
-// exports by name, long files say why, primitives are defined once on the ground floor, notebooks keep no private
-// copies of library helpers, and nothing points at documents outside the repository.
+// exports by name (and nothing else re-exports), stages meet only through each other's index, long files say why,
+// primitives are defined once on the ground floor, notebooks keep no private copies of library helpers, and nothing
+// points at documents outside the repository.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { projectRoot } from "../../src/core/index.js";
 
 const src = join(projectRoot, "src");
@@ -19,12 +20,35 @@ const walk = (dir: string, out: string[] = []): string[] => {
 const sources = walk(src).filter((f) => f.endsWith(".ts"));
 const rel = (f: string) => relative(projectRoot, f);
 
+const stageOf = (f: string) => relative(src, f).split(/[\\/]/)[0]!;
+const isStageIndex = (f: string) => /^[a-z-]+[\\/]index\.ts$/.test(relative(src, f));
+
 test("every stage's index.ts exports by name: no export *, no aliases", () => {
   const stages = readdirSync(src).filter((d) => statSync(join(src, d)).isDirectory() && d !== "cli");
   for (const stage of stages) {
     const text = readFileSync(join(src, stage, "index.ts"), "utf8");
     assert.doesNotMatch(text, /export \*/, `src/${stage}/index.ts re-exports a whole module`);
     assert.doesNotMatch(text.replace(/\/\*[\s\S]*?\*\//g, ""), /\b\w+ as \w+\b/, `src/${stage}/index.ts renames an export`);
+  }
+  // Only src/index.ts flattens the stage indexes with `export *`; only a stage's index.ts re-exports names from
+  // another module. Everything else exports what it defines, so a name has one home.
+  for (const f of sources) {
+    if (rel(f) === join("src", "index.ts")) continue;
+    const text = readFileSync(f, "utf8");
+    assert.doesNotMatch(text, /^\s*export\s+(type\s+)?\*/m, `${rel(f)} re-exports a whole module (export *)`);
+    if (!isStageIndex(f)) assert.doesNotMatch(text, /^\s*export\s+(type\s+)?\{[^}]*\}\s*from\s/m, `${rel(f)} re-exports another module's names`);
+  }
+});
+
+test("stages import each other only through the other stage's index.ts", () => {
+  for (const f of sources) {
+    if (rel(f) === join("src", "index.ts")) continue;
+    const text = readFileSync(f, "utf8");
+    for (const m of text.matchAll(/\bfrom\s+"(\.[^"]+)"|\bimport\(\s*"(\.[^"]+)"\s*\)/g)) {
+      const target = join(dirname(f), (m[1] ?? m[2])!);
+      if (stageOf(target) === stageOf(f)) continue;
+      assert.ok(isStageIndex(target.replace(/\.js$/, ".ts")), `${rel(f)} imports ${m[1] ?? m[2]}: go through ${stageOf(target)}'s index.ts`);
+    }
   }
 });
 
