@@ -3,72 +3,37 @@
  * prompt (CPython-exact seeded sampling), both parsers, the resumable generation loop, near-duplicate filtering,
  * responses, and the dataset export.
  */
-export { PyRandom, type PyRandomState } from "./pyrandom.js";
+export { exportDataset, type ExportOptions, type ExportRecord, type ExportSummary } from "./export.js";
 export {
-  TASK_GENERATION_SYSTEM_PROMPT,
-  DEFAULT_TASK_PROMPT_PARAMS,
-  resolveTaskPromptParams,
-  listSize,
-  maxNewTasksPerRequest,
-  taskStopSequences,
-  renderPromptTask,
-  encodeTaskPrompt,
-  pyCollapseWhitespace,
-  pyStrip,
-  pyStripChars,
-  type PromptTask,
-  type ListCountReading,
-  type TaskPromptParams,
-} from "./prompt.js";
-export {
-  parseTaskCompletion,
-  parseTasksFaithful,
-  parseTasksRobust,
-  countRejectReasons,
-  upstreamExampleCompletion,
-  TASK_FIELDS,
-  type ParseMode,
-  type ParsedTask,
-  type RejectReason,
-  type RejectedFragment,
-  type ParseResult,
-  type ParseOptions,
-} from "./parse.js";
-export {
-  TaskRequestPlanner, planTaskRequests, type PromptTaskRef, type MachinePromptTask, type PlannedTaskRequest,
-} from "./plan.js";
-export {
-  generateTasks, type TeacherModel, type GenerationDedupPolicy, type InlineDeduper, type GenerateTasksOptions,
-  type TaskGenerationProgress, type TaskGenerationSummary, type TaskGenerationEstimate,
-} from "./tasks.js";
-export { estimateTasks, type EstimateTasksOptions, type TaskRunEstimate } from "./task-estimate.js";
-export { taskRunConfig, taskChatRequest, listCountLabel, type TaskRunConfig } from "./task-config.js";
-export {
-  taskRunFiles, readGeneratedTasks, uniqueTasksById, readRejectedTasks, readTaskCompletions, type GeneratedTask,
-  type RejectedTaskRecord, type CompletionRecord,
-} from "./task-store.js";
-export { makeRougeInlineDeduper } from "./filter.js";
-export {
-  filterGeneratedTasks, readKeptTasks, type FilterTasksOptions, type TaskFilterVerdict, type TaskFilterSummary,
+  filterGeneratedTasks, type FilterTasksOptions, makeRougeInlineDeduper, readKeptTasks, type TaskFilterSummary,
 } from "./filter.js";
 export {
-  RESPONSE_SYSTEM_PROMPT,
-  encodeResponsePrompt,
-  inputDroppedByNaRule,
-  defaultResponseParams,
-  responseChatRequest,
-  generateResponses,
-  readTaskResponses,
-  responsesFile,
-  type ResponseVariant,
-  type NoInputRule,
-  type ResponseParams,
-  type TaskResponse,
-  type GenerateResponsesOptions,
-  type ResponseSummary,
-} from "./responses.js";
+  countRejectReasons, type ParsedTask, type ParseMode, type ParseOptions, type ParseResult, parseTaskCompletion,
+  parseTasksFaithful, parseTasksRobust, type RejectedFragment, type RejectReason, TASK_FIELDS,
+  upstreamExampleCompletion,
+} from "./parse.js";
 export {
-  taxonomyStats, taxonomySunburst, taxonomySunburst2, type TaxonomyTask, type FieldStats, type TaxonomyStats,
-  type PlotlyFigureData,
-} from "./taxonomy.js";
-export { exportDataset, type ExportOptions, type ExportRecord, type ExportSummary } from "./export.js";
+  type MachinePromptTask, type PlannedTaskRequest, planTaskRequests, type PromptTaskRef, TaskRequestPlanner,
+} from "./plan.js";
+export {
+  DEFAULT_TASK_PROMPT_PARAMS, encodeTaskPrompt, type ListCountReading, listSize, maxNewTasksPerRequest,
+  type PromptTask, renderPromptTask, resolveTaskPromptParams, TASK_GENERATION_SYSTEM_PROMPT, type TaskPromptParams,
+  taskStopSequences,
+} from "./prompt.js";
+export { PyRandom, type PyRandomState } from "./pyrandom.js";
+export {
+  defaultResponseParams, encodeResponsePrompt, generateResponses, type GenerateResponsesOptions, inputDroppedByNaRule,
+  type NoInputRule, readTaskResponses, RESPONSE_SYSTEM_PROMPT, responseChatRequest, type ResponseParams,
+  responsesFile, type ResponseSummary, type ResponseVariant, type TaskResponse,
+} from "./responses.js";
+export { listCountLabel, taskChatRequest, taskRunConfig, type TaskRunConfig } from "./task-config.js";
+export { estimateTasks, type EstimateTasksOptions, type TaskRunEstimate } from "./task-estimate.js";
+export {
+  type CompletionRecord, type GeneratedTask, readGeneratedTasks, readRejectedTasks, readTaskCompletions,
+  type RejectedTaskRecord, taskRunFiles, uniqueTasksById,
+} from "./task-store.js";
+export {
+  generateTasks, type GenerateTasksOptions, type GenerationDedupPolicy, type InlineDeduper,
+  type TaskGenerationEstimate, type TaskGenerationProgress, type TaskGenerationSummary, type TeacherModel,
+} from "./tasks.js";
+export { type FieldStats, taxonomyStats, type TaxonomyStats, type TaxonomyTask } from "./taxonomy.js";

@@ -3,81 +3,47 @@
  * engine with a persistent cache (never pays twice), bounded concurrency, rate limits, retries, budgets, progress
  * and batch APIs. Stages build `ChatRequest`s and call `createEngine(...).complete / runAll`.
  */
-export type {
-  ProviderName, ChatMessage, DecodingParams, ChatRequest, TokenUsage, FinishReason, ChatResult, ServedModel, ProviderResult,
-  Provider, Budget, ModelPrice, CostEstimate, RunSummary,
-} from "./types.js";
-export { createEngine } from "./engine.js";
-export { anySignal } from "./signals.js";
-export { formatEstimate } from "./estimate.js";
-export { isFatal } from "./errors.js";
-export type {
-  Engine, EngineOptions, EngineProgress, EngineStats, RunAllOptions, CompleteOptions,
-} from "./engine-types.js";
-export { LlmCache, openCache, clearCache, resultFromRecord, CACHE_FILE } from "./cache.js";
-export type { CacheRecord, CacheStats } from "./cache.js";
+export { type BatchState, listBatches } from "./batch-store.js";
+export { BATCH_DISCOUNT, type BatchOptions, runBatch } from "./batch.js";
+export { type CacheRecord, type CacheStats, clearCache, LlmCache, openCache } from "./cache.js";
 export {
-  canonicalRequest, requestKey, legacyRequestKey, effectiveBaseURL, approxInputTokens, rawPromptText, validateRequest, CACHE_KEY_VERSION, OFFICIAL_BASE_URLS, BASE_URL_ENV,
-} from "./request.js";
-export { defaultPrices, priceTable, priceOf, costUsd, requestCostUsd } from "./prices.js";
-export type { PriceTable } from "./prices.js";
-export {
-  LlmAuthError, LlmRetryableError, LlmRequestError, LlmBudgetError, LlmAbortError, LlmContextError, LlmModelUnavailableError,
-  retryAfterMsFromHeaders, classifyProviderError, redactKeys, rejectedParam,
-} from "./errors.js";
-export {
-  loadRegistry, reloadRegistry, registryFile, userRegistryFile, lookupModel, registryPrice, describeLifecycle, isShutDown, substitutesFor,
-  rolesOfPaperModel, undatedId,
-} from "./registry.js";
-export type {
-  ModelRegistry, ModelEntry, ModelLifecycle, ParamRules, RegistryPrice, RegistrySource, RoleEntry, RoleName,
-  Substitute, ModelLookup,
-} from "./registry.js";
-export { adaptRequest, maxTokensField, REASONING_HEADROOM } from "./params.js";
-export type { Adaptation, LearnedRules, AdaptOptions } from "./params.js";
-export { judgeServed, fetchServed, unavailableError } from "./preflight.js";
-export type { ModelCheck, CheckOptions } from "./preflight.js";
-export { chooseModel, describeSubstitution } from "./substitute.js";
-export type { Substitution, ModelChoice, ModelTarget, ChooseOptions } from "./substitute.js";
-export { modelRows, refreshRegistry } from "./refresh.js";
-export type { ModelRow } from "./refresh.js";
-export {
-  recordDeviations, readDeviations, mergeDeviations, describeDeviations, describeAdaptation, displayModel,
-  adaptationKey,
-} from "./deviations.js";
-export type { Deviations } from "./deviations.js";
-export { Semaphore, TokenBucket, backoffMs } from "./limits.js";
-export {
-  parseRateLimitHeaders, parseDurationMs, retryAfterFromMessage, rateLimitFromError, attachRateLimit, RATE_LIMIT_DIMENSIONS,
-} from "./ratelimit-headers.js";
-export type { RateLimitSnapshot, RateLimitWindow, RateLimitDimension } from "./ratelimit-headers.js";
-export { newPaceState, zeroCost, paceCost } from "./pace-state.js";
-export { admissionWait, inFlightTarget, neededInFlight, paceAdmit } from "./pace-admit.js";
-export { paceSettle, paceLearn } from "./pace-settle.js";
-export { paceSummary, formatPace } from "./pace-summary.js";
-export type { PacerOptions, PaceCost, PaceState, PaceDimension, PaceAdmission } from "./pace-state.js";
-export type { PaceOutcome } from "./pace-settle.js";
-export type { PaceSummary } from "./pace-summary.js";
-export type { PaceWaitReason } from "./pace-admit.js";
-export { Pacer, paceScope } from "./pacer-gate.js";
-export type { PaceTicket, PaceMark } from "./pacer-gate.js";
-export {
-  createOpenAIProvider, openaiChatBody, openaiRequest, openaiEndpointFor, parseOpenAIChat, openaiFinishReason,
-} from "./providers/openai.js";
-export type { OpenAIProviderOptions } from "./providers/openai.js";
-export {
-  createAnthropicProvider, anthropicBody, parseAnthropicMessage, anthropicFinishReason,
-} from "./providers/anthropic.js";
-export type { AnthropicProviderOptions } from "./providers/anthropic.js";
-export { unloadLocalModels, defaultThreads } from "./providers/local.js";
-export type { LocalProviderOptions } from "./providers/local.js";
-export {
-  defaultModel, downloadDefaultModel, testModelPath, testModelCandidates, DEFAULT_DOWNLOAD, TEST_MODEL_FILE,
+  DEFAULT_DOWNLOAD, defaultModel, type DefaultModel, type DownloadableModel, downloadDefaultModel,
+  type DownloadOptions, TEST_MODEL_FILE, testModelPath,
 } from "./default-model.js";
-export type { DefaultModel, DownloadableModel, DownloadOptions } from "./default-model.js";
-export { notebookProgress, notebookCounter, progressHtml } from "./notebook.js";
-export type { NotebookDisplay } from "./notebook.js";
-export { runBatch, BATCH_DISCOUNT } from "./batch.js";
-export { listBatches } from "./batch-store.js";
-export type { BatchOptions } from "./batch.js";
-export type { BatchState } from "./batch-store.js";
+export {
+  describeAdaptation, describeDeviations, type Deviations, displayModel, readDeviations, recordDeviations,
+} from "./deviations.js";
+export {
+  type CompleteOptions, type Engine, type EngineOptions, type EngineProgress, type EngineStats, type RunAllOptions,
+} from "./engine-types.js";
+export { createEngine } from "./engine.js";
+export {
+  LlmAbortError, LlmAuthError, LlmBudgetError, LlmContextError, LlmModelUnavailableError, LlmRequestError,
+  LlmRetryableError,
+} from "./errors.js";
+export { type EstimateInputs, estimateRequests, formatEstimate } from "./estimate.js";
+export { notebookCounter, type NotebookDisplay, notebookProgress } from "./notebook.js";
+export { type PacerOptions } from "./pace-state.js";
+export { formatPace, type PaceSummary } from "./pace-summary.js";
+export { type Adaptation, type AdaptOptions, adaptRequest, type LearnedRules } from "./params.js";
+export { type ModelCheck } from "./preflight.js";
+export { costUsd, defaultPrices, priceOf, priceTable, type PriceTable, requestCostUsd } from "./prices.js";
+export { type AnthropicProviderOptions, createAnthropicProvider } from "./providers/anthropic.js";
+export { createLocalProvider, type LocalProviderOptions, unloadLocalModels } from "./providers/local.js";
+export { createOpenAIProvider, type OpenAIProviderOptions } from "./providers/openai.js";
+export { type RateLimitDimension, type RateLimitSnapshot, type RateLimitWindow } from "./ratelimit-headers.js";
+export { type ModelRow, modelRows, refreshRegistry } from "./refresh.js";
+export {
+  describeLifecycle, isShutDown, loadRegistry, lookupModel, type ModelEntry, type ModelLifecycle, type ModelLookup,
+  type ModelRegistry, type ParamRules, registryPrice, type RegistryPrice, type RegistrySource, reloadRegistry,
+  type RoleEntry, type RoleName, rolesOfPaperModel, type Substitute, substitutesFor, undatedId,
+} from "./registry.js";
+export { CACHE_KEY_VERSION, canonicalRequest, effectiveBaseURL, requestKey } from "./request.js";
+export {
+  chooseModel, type ChooseOptions, describeSubstitution, type ModelChoice, type ModelTarget, type Substitution,
+} from "./substitute.js";
+export {
+  type Budget, type ChatMessage, type ChatRequest, type ChatResult, type CostEstimate, type DecodingParams,
+  type FinishReason, type ModelPrice, type Provider, type ProviderName, type ProviderResult, type RunSummary,
+  type ServedModel, type TokenUsage,
+} from "./types.js";

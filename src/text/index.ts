@@ -1,14 +1,7 @@
 /** Text: rouge_score's tokenizer, NLTK's Porter stemmer and Rouge-L, reproduced exactly. */
-export { rougeTokenize, cachedPorterStem, type RougeTokenizeOptions } from "./tokenize.js";
 export { porterStem } from "./porter.js";
 export {
-  rougeL,
-  rougeLScore,
-  rougeLTokens,
-  rougeLFromLcs,
-  rougeFMeasure,
-  lcsLength,
-  lcsLengthBitParallel,
-  type RougeLScore,
-  type RougeLOptions,
+  lcsLength, lcsLengthBitParallel, rougeFMeasure, rougeL, rougeLFromLcs, type RougeLOptions, rougeLScore,
+  type RougeLScore, rougeLTokens,
 } from "./rouge.js";
+export { cachedPorterStem, rougeTokenize, type RougeTokenizeOptions } from "./tokenize.js";

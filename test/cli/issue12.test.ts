@@ -11,7 +11,8 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { redactSecret } from "../../src/core/index.js";
 import { pairedBootstrap, type VerdictRecord } from "../../src/judge/index.js";
-import { priceTable, redactKeys } from "../../src/llm/index.js";
+import { priceTable } from "../../src/llm/index.js";
+import { redactKeys } from "../../src/llm/errors.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "issue12-"));
 const mainTs = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));

@@ -12,20 +12,10 @@ import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  encodeTaskPrompt,
-  filterGeneratedTasks,
-  taskRunFiles,
-  encodeResponsePrompt,
-  inputDroppedByNaRule,
-  parseTasksFaithful,
-  pyCollapseWhitespace,
-  pyStrip,
-  pyStripChars,
-  renderPromptTask,
-  RESPONSE_SYSTEM_PROMPT,
-  taskStopSequences,
-  type PromptTask,
+  encodeTaskPrompt, filterGeneratedTasks, taskRunFiles, encodeResponsePrompt, inputDroppedByNaRule,
+  parseTasksFaithful, renderPromptTask, RESPONSE_SYSTEM_PROMPT, taskStopSequences, type PromptTask,
 } from "../../src/generate/index.js";
+import { pyCollapseWhitespace, pyStrip, pyStripChars } from "../../src/generate/prompt.js";
 import { PyRandom } from "../../src/generate/pyrandom.js";
 import { PY_WHITESPACE } from "../../src/generate/prompt.js";
 

@@ -7,21 +7,11 @@ import { createEngine } from "../../src/llm/index.js";
 import { dedupIncremental } from "../../src/dedup/index.js";
 import { loadInstructionPrompt, loadSeedTasks } from "../../src/data/index.js";
 import {
-  encodeResponsePrompt,
-  exportDataset,
-  filterGeneratedTasks,
-  generateResponses,
-  generateTasks,
-  inputDroppedByNaRule,
-  makeRougeInlineDeduper,
-  readGeneratedTasks,
-  readRejectedTasks,
-  readTaskCompletions,
-  parseTasksFaithful,
-  RESPONSE_SYSTEM_PROMPT,
-  taxonomyStats,
-  taxonomySunburst,
+  encodeResponsePrompt, exportDataset, filterGeneratedTasks, generateResponses, generateTasks, inputDroppedByNaRule,
+  makeRougeInlineDeduper, readGeneratedTasks, readRejectedTasks, readTaskCompletions, parseTasksFaithful,
+  RESPONSE_SYSTEM_PROMPT, taxonomyStats,
 } from "../../src/generate/index.js";
+import { taxonomySunburst } from "../../src/generate/taxonomy.js";
 import { startFakeServer, type FakeServer } from "../fake-server/index.js";
 import { fakeTeacherCompletion } from "./fake-teacher.js";
 import { tempDataDir } from "./helpers.js";

@@ -1,9 +1,13 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
 import {
-  anthropicFinishReason, backoffMs, classifyProviderError, LlmAuthError, LlmRequestError, LlmRetryableError, openaiFinishReason,
-  retryAfterMsFromHeaders, Semaphore, TokenBucket, canonicalRequest, requestKey, validateRequest, priceOf, priceTable, costUsd,
+  LlmAuthError, LlmRequestError, LlmRetryableError, canonicalRequest, requestKey, priceOf, priceTable, costUsd,
 } from "../../src/llm/index.js";
+import { anthropicFinishReason } from "../../src/llm/providers/anthropic.js";
+import { backoffMs, Semaphore, TokenBucket } from "../../src/llm/limits.js";
+import { classifyProviderError, retryAfterMsFromHeaders } from "../../src/llm/errors.js";
+import { openaiFinishReason } from "../../src/llm/providers/openai.js";
+import { validateRequest } from "../../src/llm/request.js";
 
 describe("retry-after, backoff and error classification", () => {
   it("reads retry-after-ms, retry-after seconds and HTTP dates", () => {

@@ -9,10 +9,12 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startFakeServer, todayModels, type FakeServer } from "../fake-server/index.js";
 import {
-  adaptRequest, canonicalRequest, chooseModel, createEngine, describeSubstitution, effectiveBaseURL, legacyRequestKey, LlmBudgetError,
-  LlmModelUnavailableError, LlmRequestError, loadRegistry, lookupModel, priceOf, priceTable, recordDeviations, readDeviations, requestKey,
-  substitutesFor, CACHE_FILE, listBatches, runBatch, type ChatRequest,
+  adaptRequest, canonicalRequest, chooseModel, createEngine, describeSubstitution, effectiveBaseURL, LlmBudgetError,
+  LlmModelUnavailableError, LlmRequestError, loadRegistry, lookupModel, priceOf, priceTable, recordDeviations,
+  readDeviations, requestKey, substitutesFor, listBatches, runBatch, type ChatRequest,
 } from "../../src/llm/index.js";
+import { legacyRequestKey } from "../../src/llm/request.js";
+import { CACHE_FILE } from "../../src/llm/cache.js";
 import { canonicalJson, sha256 } from "../../src/core/index.js";
 import { setTestKeys, tempDir } from "./helpers.js";
 

@@ -5,10 +5,13 @@
  * every time is simulated, so tests assert the pacing logic, not the machine's speed.
  */
 import { mulberry32 } from "../../src/core/index.js";
-import {
-  admissionWait, backoffMs, newPaceState, paceAdmit, paceCost, paceSettle, paceSummary, parseRateLimitHeaders, retryAfterFromMessage,
-  type PacerOptions, type PaceSummary, type RateLimitSnapshot,
-} from "../../src/llm/index.js";
+import { type PacerOptions, type PaceSummary, type RateLimitSnapshot } from "../../src/llm/index.js";
+import { admissionWait, paceAdmit } from "../../src/llm/pace-admit.js";
+import { backoffMs } from "../../src/llm/limits.js";
+import { newPaceState, paceCost } from "../../src/llm/pace-state.js";
+import { paceSettle } from "../../src/llm/pace-settle.js";
+import { paceSummary } from "../../src/llm/pace-summary.js";
+import { parseRateLimitHeaders, retryAfterFromMessage } from "../../src/llm/ratelimit-headers.js";
 import { createRateLimiter, requestCost, type FakeRateLimitOptions } from "../fake-server/ratelimit.js";
 
 /** One simulated run. */

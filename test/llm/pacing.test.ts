@@ -1,9 +1,13 @@
 import { strict as assert } from "node:assert";
 import { after, before, describe, it } from "node:test";
 import {
-  admissionWait, createAnthropicProvider, createEngine, createOpenAIProvider, formatPace, inFlightTarget, LlmRetryableError, newPaceState,
-  paceAdmit, paceCost, paceSettle, paceSummary, parseDurationMs, parseRateLimitHeaders, retryAfterFromMessage, type PacerOptions,
+  createAnthropicProvider, createEngine, createOpenAIProvider, formatPace, LlmRetryableError, type PacerOptions,
 } from "../../src/llm/index.js";
+import { admissionWait, inFlightTarget, paceAdmit } from "../../src/llm/pace-admit.js";
+import { newPaceState, paceCost } from "../../src/llm/pace-state.js";
+import { paceSettle } from "../../src/llm/pace-settle.js";
+import { paceSummary } from "../../src/llm/pace-summary.js";
+import { parseDurationMs, parseRateLimitHeaders, retryAfterFromMessage } from "../../src/llm/ratelimit-headers.js";
 import { startFakeServer } from "../fake-server/index.js";
 import { formatGoDuration } from "../fake-server/ratelimit.js";
 import { simulate } from "./pacing-sim.js";
