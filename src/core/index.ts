@@ -1,4 +1,9 @@
-/** Core helpers every stage shares: paths, located input errors, JSONL, hashes, progress. */
+/**
+ * Core: the ground floor every stage shares. Paths of the workbench's folders, located input and write errors, JSONL
+ * and atomic writes, hashes, progress lines, run and file locks, secret redaction; and the primitives a number or a
+ * figure is built from: the Plotly figure type, HTML escaping and tables, statistics (medians, quantiles, bootstrap),
+ * numpy-exact reductions, a seeded random generator, and text helpers (word counts, clipping, number formats).
+ */
 export { fsErrorText, InputError, type InputLocation, WriteError } from "./errors.js";
 export { type LaidOutFigure, type PlotlyFigure, type PlotlyTrace } from "./figure.js";
 export { canonicalJson, gitBlobSha1, sha256, shortHash } from "./hash.js";

@@ -1,12 +1,11 @@
 /**
- * Label normalisation for the seed set's (and generated tasks') free-text `topic`, `view` and `type` fields.
- * (Added by the platform helper for notebook 01 and the generate stage; data helper: this file is additive and
- * imports nothing from the rest of src/data.)
+ * Label normalisation for the seed set's (and generated tasks') free-text `topic`, `view` and `type` fields, used by
+ * notebook 01 and the generate stage. It works on plain strings and imports nothing from the rest of src/data.
  *
  * Clinicians typed these labels by hand, so one label appears in several spellings: "Medical student" /
  * "Medical Student" / "Medical Students", "USMLE style Q&A" / "USMLE Style Q&A" / "USMLE-style Q&A",
- * "Summarization" / "Summarizations". The rule is deliberately narrow and fully shown (`labelMapping` lists every
- * merge), so a count never silently absorbs a different label:
+ * "Summarization" / "Summarizations". The rule is deliberately narrow and fully shown (the normaliser's `mapping` lists
+ * every merge), so a count never silently absorbs a different label:
  *   two labels are the same when they agree after (1) case folding, (2) hyphens, slashes and runs of spaces read as
  *   one space, (3) typographic apostrophes read as ', and (4) each word reduced to its singular (`pluralToSingular`).
  * Labels that differ in words ("Student" vs "Medical Student", "Multi-hop" vs "Multiple-hop") stay apart unless the

@@ -1,6 +1,6 @@
 /**
  * Verb-noun structure of instructions (the paper's sunburst of root verbs and their direct-object nouns, after
- * Self-Instruct). (Added by the platform helper for notebooks 01 and 02; additive, data helper's folder.)
+ * Self-Instruct), used by notebooks 01 and 02.
  *
  * Self-Instruct used a constituency parser; here wink-nlp's part-of-speech tagger (wink-eng-lite-web-model) with a
  * documented rule ({@link VERB_NOUN_RULE}), so every pair can be explained. Instructions that are questions

@@ -1,4 +1,12 @@
-
+/**
+ * Figures stage: everything that turns Plotly data into something seen or saved. The paper's Figures 2-6 and 10
+ * (reported beside reproduced), the judge-free analyses beyond the paper, the data-statistics charts and sunbursts,
+ * and the machinery to show them in a notebook and export them as PNG, SVG and HTML through headless Chromium.
+ *
+ * In a notebook: use `figureCollector` when the notebook's figures are also exported (it shows each figure as it is
+ * made and exports them all, with their provenance, at the end), `displayFigure` to just show one. `showFigure` only
+ * builds the HTML of a figure (what `displayFigure` shows); a notebook does not need to call it.
+ */
 export {
   type BarChartOptions, type ChartCount, countBarChart, histogramChart, type HistogramOptions, type HistogramSeries,
   type LevelSeries, levelShareChart, PLOTLY_QUALITATIVE,

@@ -1,7 +1,8 @@
 /**
  * Figures are plain Plotly data, `{ data, layout }`: built by pure functions in the library, shown inline in
- * notebooks ({@link showFigure}), exported to PNG/SVG/HTML through headless Chromium ({@link exportFigures}). The
- * Plotly bundle comes from `plotly.js-dist-min` in node_modules, never from a CDN, so everything works offline.
+ * notebooks (`displayFigure`, or `figureCollector` when the notebook also exports them), exported to PNG/SVG/HTML
+ * through headless Chromium (`exportFigures`). This module holds the Plotly bundle and the workbench's layout: the
+ * bundle comes from `plotly.js-dist-min` in node_modules, never from a CDN, so everything works offline.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";

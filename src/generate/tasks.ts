@@ -27,7 +27,6 @@ import { taskChatRequest } from "./task-config.js";
 import { openTaskRun } from "./task-session.js";
 import type { CompletionRecord } from "./task-store.js";
 
-
 /** The model that writes tasks (or answers them). */
 export interface TeacherModel {
   provider: ProviderName;

@@ -1,6 +1,6 @@
 /**
- * Plotly figures (plain `{data, layout}` objects) for the judge-free analyses; export them with `exportFigures` /
- * `showFigure` from the figures stage. Kept beside the analyses so the notebook holds no chart logic.
+ * Plotly figures (plain `{data, layout}` objects) for the judge-free analyses; show them with `displayFigure` or
+ * `figureCollector` from the figures stage. Kept beside the analyses so the notebook holds no chart logic.
  */
 import type { LaidOutFigure } from "../core/index.js";
 import { distribution, type OutputSummary, type ResponseAnalysis } from "./analysis.js";

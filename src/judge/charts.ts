@@ -1,7 +1,8 @@
 /**
  * Plotly figures (plain `{data, layout}` data) for judging results: the order-1 x order-2 verdict matrix, win rates
- * with their bootstrap intervals, and win rate against output-length difference. Shown with `showFigure` and
- * exported with `exportFigures` (figures stage); built here so the notebook and the figures helper share them.
+ * with their bootstrap intervals, and win rate against output-length difference. Shown with `displayFigure` or
+ * collected with `figureCollector` (figures stage); built here, beside the results they draw, so notebook 05 holds
+ * no figure code of its own.
  */
 import type { LaidOutFigure } from "../core/index.js";
 import type { LengthDiffBin } from "./length-diagnostics.js";

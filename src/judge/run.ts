@@ -21,7 +21,6 @@ import { readVerdictFile } from "./store.js";
 import type { JudgeModelConfig, JudgeTemplate } from "./templates.js";
 import type { JudgeOrder, VerdictParseMode, ScoringPolicy, VerdictRecord } from "./types.js";
 
-
 /** Options for {@link judgeRun} / {@link planJudgeRun}. */
 export interface JudgeRunOptions {
   /** The model under test: a published upstream folder name (`AlpaCare-7b`) or the `--model-name` of an infer run. */

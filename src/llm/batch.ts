@@ -20,7 +20,6 @@ import { approxInputTokens, validateRequest } from "./request.js";
 import { emptySummary } from "./run-report.js";
 import type { Budget, ChatRequest, ChatResult, RunSummary } from "./types.js";
 
-
 /** Batch APIs charge half the synchronous price. */
 export const BATCH_DISCOUNT = 0.5;
 

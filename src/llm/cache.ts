@@ -88,7 +88,7 @@ export class LlmCache {
 
   /**
    * Store an answer: one append of one line, under the cache's append lock, after repairing a torn tail (core's
-   * append discipline). A failed write throws `WriteError` (the engine stops the run: see engine.ts).
+   * append discipline). A failed write throws `WriteError` (the run stops: see run-all.ts).
    */
   put(record: CacheRecord): void {
     if (this.map.has(record.k)) return;

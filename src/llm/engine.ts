@@ -32,8 +32,6 @@ import { runAll } from "./run-all.js";
 import type { Engine, EngineOptions, EngineStats } from "./engine-types.js";
 import type { ChatRequest, ChatResult, Provider, ProviderName, TokenUsage } from "./types.js";
 
-// The names the engine has always exported, now living in their own modules (see each for why).
-
 /** Create an engine. See {@link EngineOptions} for defaults. */
 export function createEngine(options: EngineOptions = {}): Engine {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));

@@ -22,7 +22,7 @@ export interface ModelCheck {
   note?: string;
 }
 
-/** Options for {@link checkModelServed}. */
+/** Options for {@link judgeServed}. */
 export interface CheckOptions {
   /** Warn when the shutdown date is within this many days of `today` (default 2: a 24 h batch plus margin). */
   horizonDays?: number;
