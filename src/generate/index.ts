@@ -68,7 +68,6 @@ export {
   type ResponseSummary,
 } from "./responses.js";
 export {
-  taxonomyStats, taxonomySunburst, taxonomySunburst2, type TaxonomyTask, type FieldStats, type TaxonomyStats,
-  type PlotlyFigureData,
+  taxonomyStats, type TaxonomyTask, type FieldStats, type TaxonomyStats,
 } from "./taxonomy.js";
 export { exportDataset, type ExportOptions, type ExportRecord, type ExportSummary } from "./export.js";
