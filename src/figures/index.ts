@@ -1,6 +1,6 @@
 
 export {
-  type BarChartOptions, type ChartCount, countBarChart, histogramChart, type HistogramOptions, type HistogramSeries,
+  type BarChartOptions, countBarChart, histogramChart, type HistogramOptions, type HistogramSeries,
   type LevelSeries, levelShareChart, PLOTLY_QUALITATIVE,
 } from "./charts.js";
 export {
@@ -28,10 +28,9 @@ export { judgeFreeAnalysis, type JudgeFreeAnalysis, type JudgeFreeAnalysisOption
 export { keptCurvesFigure, type KeptCurvesFigureOptions, type PoolKeptCurves } from "./kept-curves.js";
 export { type PlottedBar, plottedBars } from "./paper-bars.js";
 export { buildPaperFigure } from "./paper-chart.js";
-export { type PaperPlot, type PaperPlotOptions } from "./paper-chrome.js";
+export { type PaperPlotOptions } from "./paper-chrome.js";
 export {
-  type BarKey, comparePaperCells, type DifferenceSummary, type PaperComparisonRow, type ReportedWinRate,
-  type ReproducedWinRate, summariseDifferences,
+  type BarKey, comparePaperCells, type DifferenceSummary, type PaperComparisonRow, type ReproducedWinRate, summariseDifferences,
 } from "./paper-compare.js";
 export { differenceTable, differenceTableCsv, type DifferenceTableRow } from "./paper-differences.js";
 export { paperFigures, type PaperFigureSet, type PaperFiguresOptions } from "./paper-figures.js";
@@ -45,5 +44,5 @@ export { withWorkbenchLayout } from "./plotly.js";
 export { showFigure, type ShowFigureOptions } from "./show.js";
 export { type FigureSnapshotOptions } from "./snapshot.js";
 export {
-  sunburstChart, type SunburstOptions, type SunburstPath, type VerbNounBranchInput, verbNounSunburstChart,
+  sunburstChart, type SunburstOptions, type SunburstPath, verbNounSunburstChart,
 } from "./sunburst.js";

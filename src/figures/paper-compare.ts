@@ -7,9 +7,6 @@ import { roundTo } from "../core/index.js";
 import type { PaperValue } from "../data/index.js";
 import type { BarCell, PaperFigureSpec, PaperModelColumns, PaperReference, PaperTestSet } from "./paper-spec.js";
 
-/** One value the paper reports: a row of `paper/figure-values.csv` as `loadPaperValues()` gives it. */
-export type ReportedWinRate = PaperValue;
-
 /** A win rate reproduced from verdicts in the run store (one model x test set x reference x judge x policy). */
 export interface ReproducedWinRate {
   /** Upstream model folder (`AlpaCare-7b`). */
@@ -88,7 +85,7 @@ export interface PaperComparisonRow extends BarKey {
 }
 
 /** The reported value for one bar, matched on test set, backbone, size, model name, judge and reference. */
-export function reportedValueFor(cell: BarCell, reported: readonly ReportedWinRate[]): number | null {
+export function reportedValueFor(cell: BarCell, reported: readonly PaperValue[]): number | null {
   const row = reported.find(
     (r) =>
       r.test_set === cell.testSet &&
@@ -107,7 +104,7 @@ export function reproducedValueFor(cell: BarCell, reproduced: readonly Reproduce
 }
 
 /** Join a figure's bars with the paper's values and the reproduced ones (never turning a missing cell into zero). */
-export function comparePaperCells(spec: PaperFigureSpec, reported: readonly ReportedWinRate[], reproduced: readonly ReproducedWinRate[]): PaperComparisonRow[] {
+export function comparePaperCells(spec: PaperFigureSpec, reported: readonly PaperValue[], reproduced: readonly ReproducedWinRate[]): PaperComparisonRow[] {
   return spec.cells.map((cell) => {
     const paper = reportedValueFor(cell, reported);
     const rep = reproducedValueFor(cell, reproduced);
