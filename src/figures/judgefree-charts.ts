@@ -156,7 +156,10 @@ export function buildLengthVsWinRateFigure(results: readonly MeasureVsWinRate[],
   };
 }
 
-/** A statistic for a legend line: "n/a" rather than "NaN" when it is undefined (a constant side, too few models). */
+/**
+ * A statistic for a legend line: "n/a" rather than "NaN" when it is undefined (a constant side, too few models). Not
+ * core's `formatNumber`, which prints ±Infinity as "Infinity": this one says "n/a" for any non-finite value.
+ */
 function fmt(v: number, d: number): string {
   return Number.isFinite(v) ? v.toFixed(d) : "n/a";
 }

@@ -137,6 +137,8 @@ export interface DifferenceSummary {
 
 /** Count and average the differences of a paper-vs-reproduced table. */
 export function summariseDifferences(rows: readonly PaperComparisonRow[]): DifferenceSummary {
+  // Plain means, not core's meanOfFinite: a NaN difference (only from a non-finite reported value, which
+  // loadPaperValues rejects) must show as NaN here, not be skipped.
   const diffs = rows.map((r) => r.difference).filter((d): d is number => d !== null);
   return {
     bars: rows.length,

@@ -126,8 +126,9 @@ export function analyseResponse(id: string | number, response: string, finishRea
   };
 }
 
-/** Summary statistics of a numeric sample. */
+/** Summary statistics of a numeric sample (its finite values). */
 export interface Distribution {
+  /** Finite values counted. */
   n: number;
   mean: number;
   median: number;
@@ -139,9 +140,12 @@ export interface Distribution {
   max: number;
 }
 
-/** Distribution of a sample (linear-interpolated quantiles; NaN fields for an empty sample). */
+/**
+ * Distribution of a sample's finite values (NaN and ±Infinity are left out of every field, `n` included; word and
+ * token counts have none): linear-interpolated quantiles, NaN fields when no value is finite.
+ */
 export function distribution(values: readonly number[]): Distribution {
-  const v = [...values].sort((a, b) => a - b);
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   const q = (p: number) => quantileSorted(v, p);
   const mean = meanOfFinite(v); // of the sorted values, in that order
   return { n: v.length, mean, median: q(0.5), p10: q(0.1), p25: q(0.25), p75: q(0.75), p90: q(0.9), min: v.length ? v[0]! : NaN, max: v.length ? v[v.length - 1]! : NaN };

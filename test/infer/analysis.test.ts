@@ -54,6 +54,11 @@ test("distribution and summaries", () => {
   assert.equal(d.min, 1);
   assert.equal(d.max, 4);
   assert.ok(Number.isNaN(distribution([]).mean));
+  // non-finite values are left out of every field, n included
+  assert.deepEqual(distribution([4, NaN, 1, Infinity, 3, -Infinity, 2]), d);
+  const none = distribution([NaN, Infinity]);
+  assert.equal(none.n, 0);
+  assert.ok(Number.isNaN(none.mean) && Number.isNaN(none.median) && Number.isNaN(none.min) && Number.isNaN(none.max));
   const { summary, rows } = summariseOutputs("m", "iCliniq", [
     { id: 0, response: "" },
     { id: 1, response: "Fine answer here." },
