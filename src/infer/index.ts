@@ -5,9 +5,9 @@
  */
 export {
   type AnalysableOutput, analyseResponse, type DegenerateThresholds, distribution, type Distribution,
-  type OutputSummary, repetitionStats, type RepetitionStats, type ResponseAnalysis, type SideBySideColumn,
-  sideBySideHtml, type SideBySideOptions, summariseOutputs,
+  type OutputSummary, repetitionStats, type RepetitionStats, type ResponseAnalysis, summariseOutputs,
 } from "./analysis.js";
+export { type SideBySideColumn, sideBySideHtml, type SideBySideOptions } from "./viewers.js";
 export {
   type AnyModelOutput, loadAnyModelOutputs, type LoadOutputsOptions, modelOutputCatalogue,
   type ModelOutputCatalogueEntry, type ModelOutputCatalogueOptions,

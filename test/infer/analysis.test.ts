@@ -3,7 +3,8 @@ import { test } from "node:test";
 import {
   analyseResponse, distribution, repetitionStats, sideBySideHtml, summariseOutputs,
 } from "../../src/infer/index.js";
-import { approxTokens, compactRuns, compactRunsHtml, endsMidSentence, isDegenerate } from "../../src/infer/analysis.js";
+import { approxTokens, endsMidSentence, isDegenerate } from "../../src/infer/analysis.js";
+import { compactRuns, compactRunsHtml } from "../../src/infer/viewers.js";
 import { wordCount } from "../../src/core/index.js";
 
 test("word and token counts", () => {
