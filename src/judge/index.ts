@@ -30,10 +30,9 @@ export {
   type PairedDifference, summariseVerdicts, type VerdictScoreOptions, winRate, type WinRateBootstrapOptions,
   winRateStandardError, type WinRateSummary,
 } from "./score.js";
-export {
-  groupVerdicts, judgeDeviations, loadVerdicts, readVerdictFile, slotDeviations, type VerdictFilter,
-  type VerdictGroup, type VerdictGroupKey, verdictSafeName, type WinRateRow, winRateTable,
-} from "./store.js";
+export { judgeDeviations, slotDeviations } from "./deviations.js";
+export { groupVerdicts, type VerdictGroup, type VerdictGroupKey, type WinRateRow, winRateTable } from "./groups.js";
+export { loadVerdicts, readVerdictFile, type VerdictFilter, verdictSafeName } from "./store.js";
 export {
   buildJudgePrompt, buildJudgeRequest, fillJudgeTemplate, JUDGE_SYSTEM_PROMPT, judgedInstruction,
   type JudgeModelConfig, type JudgePair, type JudgePrompt, type JudgeTemplate, loadJudgeTemplate,
