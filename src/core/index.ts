@@ -18,4 +18,4 @@ export { redactSecret } from "./redact.js";
 export {
   bootstrapMeans, type BootstrapMeansOptions, meanOfFinite, medianOfFinite, quantileSorted, roundTo,
 } from "./stats.js";
-export { clipText, type ClipTextOptions, formatInterval, formatNumber, formatPercent, wordCount } from "./text.js";
+export { clipMiddle, type ClipMiddleOptions, clipText, type ClipTextOptions, formatInterval, formatNumber, formatPercent, wordCount } from "./text.js";

@@ -34,6 +34,7 @@ export {
 } from "./paper-compare.js";
 export { differenceTable, differenceTableCsv, type DifferenceTableRow } from "./paper-differences.js";
 export { paperFigures, type PaperFigureSet, type PaperFiguresOptions } from "./paper-figures.js";
+export { type ReplotCheck, replotCheck } from "./paper-replot.js";
 export { loadReproducedWinRates, type ReproducedOptions } from "./paper-reproduced.js";
 export {
   type BarCell, PAPER_ABLATION_JUDGE, PAPER_JUDGE, PAPER_MODELS, PAPER_REFERENCES, PAPER_TEST_SETS,

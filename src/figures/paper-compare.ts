@@ -84,17 +84,22 @@ export interface PaperComparisonRow extends BarKey {
   paperInsideCi: boolean | null;
 }
 
-/** The reported value for one bar, matched on test set, backbone, size, model name, judge and reference. */
-export function reportedValueFor(cell: BarCell, reported: readonly PaperValue[]): number | null {
-  const row = reported.find(
+/** The reported row of a bar (first match), matched on test set, backbone, size, model name, judge and reference. */
+export function reportedRowFor(key: BarKey, reported: readonly PaperValue[]): PaperValue | undefined {
+  return reported.find(
     (r) =>
-      r.test_set === cell.testSet &&
-      r.backbone === cell.model.backbone &&
-      r.size === cell.model.size &&
-      r.model === cell.model.name &&
-      r.judge === cell.judge &&
-      r.reference === cell.reference,
+      r.test_set === key.testSet &&
+      r.backbone === key.backbone &&
+      r.size === key.size &&
+      r.model === key.modelName &&
+      r.judge === key.judge &&
+      r.reference === key.reference,
   );
+}
+
+/** The reported value for one bar ({@link reportedRowFor}), null when the paper reports none. */
+export function reportedValueFor(cell: BarCell, reported: readonly PaperValue[]): number | null {
+  const row = reportedRowFor(cellKey(cell), reported);
   return row ? row.win_rate_pct : null;
 }
 
