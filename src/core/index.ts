@@ -13,7 +13,8 @@ export {
   type ReadJsonlOptions, readTextFile, repairTornTailFd, stripBom, type TornTailRepair, writeFileAtomic, writeJsonl,
 } from "./jsonl.js";
 export {
-  acquireRunLock, type ReleaseLock, RunLockedError, type RunLockOptions, withFileLockSync, withRunLock,
+  acquireRunLock, type LockHolder, type ReleaseLock, RunLockedError, type RunLockOptions, withFileLockSync,
+  withRunLock,
 } from "./lock.js";
 export { nanMean, npPercentileSorted, npRint, npSampleStd, npSum } from "./numpy.js";
 export { cacheDir, dataDir, figuresDir, mirrorDir, modelsDir, projectRoot, rawDir, runDir } from "./paths.js";
@@ -25,4 +26,7 @@ export { redactSecret } from "./redact.js";
 export {
   bootstrapMeans, type BootstrapMeansOptions, meanOfFinite, medianOfFinite, quantileSorted, roundTo,
 } from "./stats.js";
-export { clipText, type ClipTextOptions, formatInterval, formatNumber, formatPercent, wordCount } from "./text.js";
+export {
+  clipMiddle, type ClipMiddleOptions, clipText, type ClipTextOptions, formatInterval, formatNumber, formatPercent,
+  wordCount,
+} from "./text.js";

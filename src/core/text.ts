@@ -1,7 +1,7 @@
 /**
  * Plain-text helpers for what notebooks and the CLI print: the whitespace word count (the length measure of the
- * seed, generated and published texts), clipping long text for a table cell, and numbers that read "n/a" when they
- * are NaN (a win rate with no scored item) instead of "NaN".
+ * seed, generated and published texts), clipping long text (at its end for a table cell, or in its middle), and
+ * numbers that read "n/a" when they are NaN (a win rate with no scored item) instead of "NaN".
  */
 
 /** Whitespace-separated words: the number of runs of non-whitespace characters (0 for blank text). */
@@ -23,6 +23,25 @@ export interface ClipTextOptions {
 export function clipText(text: string, maxChars = 160, options: ClipTextOptions = {}): string {
   const clipped = text.length > maxChars ? text.slice(0, maxChars - 1) + "…" : text;
   return options.oneLine ? clipped.replace(/\s+/g, " ") : clipped;
+}
+
+/** Options for {@link clipMiddle}. */
+export interface ClipMiddleOptions {
+  /** Characters kept from the start. Default half of `maxChars` (rounded down). */
+  head?: number;
+  /** Characters kept from the end. Default half of `maxChars` (rounded down). */
+  tail?: number;
+}
+
+/**
+ * `text` with its middle cut out when it is longer than `maxChars` (UTF-16 units): the first `head` and last `tail`
+ * characters joined by " […] ", so both the start and the end of a long prompt or answer stay visible.
+ */
+export function clipMiddle(text: string, maxChars: number, options: ClipMiddleOptions = {}): string {
+  if (text.length <= maxChars) return text;
+  const head = options.head ?? Math.floor(maxChars / 2);
+  const tail = options.tail ?? Math.floor(maxChars / 2);
+  return text.slice(0, head) + " […] " + (tail > 0 ? text.slice(-tail) : "");
 }
 
 /** `x` with `digits` decimals (default 3), or "n/a" when it is NaN. */

@@ -5,12 +5,7 @@
  */
 import { medianOfFinite } from "../core/index.js";
 import type { PlotlyFigure } from "../core/index.js";
-
-/** A label and its count (the shape of `countLabels` in src/data). */
-export interface ChartCount {
-  label: string;
-  count: number;
-}
+import type { LabelCount } from "../data/index.js";
 
 /** Plotly's "Plotly" qualitative palette, the one the paper's sunbursts use. */
 export const PLOTLY_QUALITATIVE: readonly string[] = [
@@ -35,7 +30,7 @@ export interface BarChartOptions {
 }
 
 /** Bars of counts in the given order (largest first reads best: pass `countLabels(...)` output). */
-export function countBarChart(counts: readonly ChartCount[], options: BarChartOptions = {}): PlotlyFigure {
+export function countBarChart(counts: readonly LabelCount[], options: BarChartOptions = {}): PlotlyFigure {
   const horizontal = options.horizontal ?? counts.length > 8;
   const labels = counts.map((c) => c.label);
   const values = counts.map((c) => c.count);
@@ -118,7 +113,7 @@ export function histogramChart(series: readonly HistogramSeries[], options: Hist
 /** One set's counts per level (e.g. difficulty 1-5) for {@link levelShareChart}. */
 export interface LevelSeries {
   name: string;
-  counts: readonly ChartCount[];
+  counts: readonly LabelCount[];
 }
 
 /**

@@ -8,8 +8,8 @@
  * builds the HTML of a figure (what `displayFigure` shows); a notebook does not need to call it.
  */
 export {
-  type BarChartOptions, type ChartCount, countBarChart, histogramChart, type HistogramOptions, type HistogramSeries,
-  type LevelSeries, levelShareChart, PLOTLY_QUALITATIVE,
+  type BarChartOptions, countBarChart, histogramChart, type HistogramOptions, type HistogramSeries, type LevelSeries,
+  levelShareChart, PLOTLY_QUALITATIVE,
 } from "./charts.js";
 export {
   figureCollector, type FigureCollector, type FigureCollectorOptions, type ProvenanceFields,
@@ -34,24 +34,20 @@ export {
 } from "./judgefree-stats.js";
 export { judgeFreeAnalysis, type JudgeFreeAnalysis, type JudgeFreeAnalysisOptions } from "./judgefree.js";
 export { keptCurvesFigure, type KeptCurvesFigureOptions, type PoolKeptCurves } from "./kept-curves.js";
-export { type PlottedBar, plottedBars } from "./paper-bars.js";
-export { buildPaperFigure } from "./paper-chart.js";
-export { type PaperPlot, type PaperPlotOptions } from "./paper-chrome.js";
 export {
-  type BarKey, comparePaperCells, type DifferenceSummary, type PaperComparisonRow, type ReportedWinRate,
-  type ReproducedWinRate, summariseDifferences,
+  type BarKey, comparePaperCells, type DifferenceSummary, type PaperComparisonRow, type ReproducedWinRate,
+  summariseDifferences,
 } from "./paper-compare.js";
 export { differenceTable, differenceTableCsv, type DifferenceTableRow } from "./paper-differences.js";
 export { paperFigures, type PaperFigureSet, type PaperFiguresOptions } from "./paper-figures.js";
+export { replotCheck, type ReplotCheck } from "./paper-replot.js";
 export { loadReproducedWinRates, type ReproducedOptions } from "./paper-reproduced.js";
 export {
   type BarCell, PAPER_ABLATION_JUDGE, PAPER_JUDGE, PAPER_MODELS, PAPER_REFERENCES, PAPER_TEST_SETS,
-  type PaperFigureSpec, type PaperFigureSpecOptions, paperFigureSpecs, type PaperModel, type PaperModelColumns,
-  type PaperReference, type PaperTestSet, type SeriesStyle,
+  type PaperFigureSpec, type PaperFigureSpecOptions, type PaperModel, type PaperModelColumns, type PaperReference,
+  type PaperTestSet, type SeriesStyle,
 } from "./paper-spec.js";
 export { withWorkbenchLayout } from "./plotly.js";
 export { showFigure, type ShowFigureOptions } from "./show.js";
 export { type FigureSnapshotOptions } from "./snapshot.js";
-export {
-  sunburstChart, type SunburstOptions, type SunburstPath, type VerbNounBranchInput, verbNounSunburstChart,
-} from "./sunburst.js";
+export { sunburstChart, type SunburstOptions, type SunburstPath, verbNounSunburstChart } from "./sunburst.js";

@@ -7,11 +7,11 @@ import { roundTo } from "../core/index.js";
 import type { OutputLengthRow } from "./judgefree-lengths.js";
 import type { RougeToReferenceRow } from "./judgefree-rouge.js";
 import { kendallTauB, leastSquaresLine, pearsonCorrelation, type KendallOptions } from "./judgefree-stats.js";
-import type { ReportedWinRate } from "./paper-compare.js";
+import type { PaperValue } from "../data/index.js";
 import { PAPER_JUDGE, PAPER_MODELS, PAPER_REFERENCES, PAPER_TEST_SETS, paperModel, type PaperReference, type PaperTestSet } from "./paper-spec.js";
 
 /** The paper's win rate of a model folder on a test set against a reference (judge gpt-3.5-turbo), if reported. */
-export function reportedWinRateFor(reported: readonly ReportedWinRate[], model: string, testSet: string, reference: string): number | null {
+export function reportedWinRateFor(reported: readonly PaperValue[], model: string, testSet: string, reference: string): number | null {
   const p = paperModel(model);
   if (!p) return null;
   const row = reported.find(
@@ -54,7 +54,7 @@ export interface MeasuresVsWinRatesOptions extends KendallOptions {
 export function measuresVsWinRates(
   lengths: readonly OutputLengthRow[],
   rouge: readonly RougeToReferenceRow[],
-  reported: readonly ReportedWinRate[],
+  reported: readonly PaperValue[],
   options: MeasuresVsWinRatesOptions = {},
 ): MeasureVsWinRate[] {
   const models = options.models ?? PAPER_MODELS.filter((p) => reported.some((r) => r.model === p.name && r.backbone === p.backbone && r.size === p.size)).map((p) => p.model);

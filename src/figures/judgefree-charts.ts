@@ -3,11 +3,11 @@
  * length or Rouge-L with a fit per reference, the Rouge-L heatmap, and the rank-agreement heatmap. Pure functions of
  * the tables; missing cells are marked, never drawn as zero.
  */
-import { roundTo } from "../core/index.js";
+import { roundTo, type LaidOutFigure } from "../core/index.js";
 import type { MeasureVsWinRate } from "./judgefree-agreement.js";
 import type { OutputLengthRow } from "./judgefree-lengths.js";
 import type { RougeToReferenceRow } from "./judgefree-rouge.js";
-import { barCentre, paperChrome, type PaperPlot } from "./paper-chrome.js";
+import { barCentre, paperChrome } from "./paper-chrome.js";
 import { PAPER_REFERENCES, PAPER_REFERENCE_STYLE, PAPER_TEST_SETS, paperModel, type PaperReference, type PaperTestSet } from "./paper-spec.js";
 
 // Test sets get their own colours (not the references'), so the length bars never read as a reference's bars.
@@ -34,7 +34,7 @@ function modelLabel(model: string): string {
 }
 
 /** Mean output length (words) per model, one bar per test set; reference models' lengths as dotted lines; missing marked. */
-export function buildOutputLengthFigure(rows: readonly OutputLengthRow[]): PaperPlot {
+export function buildOutputLengthFigure(rows: readonly OutputLengthRow[]): LaidOutFigure {
   const models = [...new Set(rows.filter((r) => r.kind === "model").map((r) => r.model))];
   const testSets = PAPER_TEST_SETS.filter((t) => rows.some((r) => r.testSet === t));
   const labels = models.map(modelLabel);
@@ -91,7 +91,7 @@ export function buildOutputLengthFigure(rows: readonly OutputLengthRow[]): Paper
  * reference's, y = the reported win rate against that reference, a least-squares line per reference, and R² and
  * Kendall's tau-b in the legend.
  */
-export function buildLengthVsWinRateFigure(results: readonly MeasureVsWinRate[], measure: "meanWords" | "rougeL" = "meanWords"): PaperPlot {
+export function buildLengthVsWinRateFigure(results: readonly MeasureVsWinRate[], measure: "meanWords" | "rougeL" = "meanWords"): LaidOutFigure {
   const chosen = results.filter((r): r is MeasureVsWinRate & { reference: PaperReference } => r.measure === measure && r.reference !== "all");
   const testSets = PAPER_TEST_SETS.filter((t) => chosen.some((r) => r.testSet === t));
   const data: Record<string, unknown>[] = [];
@@ -156,13 +156,16 @@ export function buildLengthVsWinRateFigure(results: readonly MeasureVsWinRate[],
   };
 }
 
-/** A statistic for a legend line: "n/a" rather than "NaN" when it is undefined (a constant side, too few models). */
+/**
+ * A statistic for a legend line: "n/a" rather than "NaN" when it is undefined (a constant side, too few models). Not
+ * core's `formatNumber`, which prints ±Infinity as "Infinity": this one says "n/a" for any non-finite value.
+ */
 function fmt(v: number, d: number): string {
   return Number.isFinite(v) ? v.toFixed(d) : "n/a";
 }
 
 /** Mean Rouge-L of each model's answers to each reference's answers, as a heatmap (models x test set · reference). */
-export function buildRougeHeatmap(rows: readonly RougeToReferenceRow[]): PaperPlot {
+export function buildRougeHeatmap(rows: readonly RougeToReferenceRow[]): LaidOutFigure {
   const models = [...new Set(rows.map((r) => r.model))];
   const columns = PAPER_TEST_SETS.flatMap((t) => PAPER_REFERENCES.filter((ref) => rows.some((r) => r.testSet === t && r.reference === ref)).map((ref) => ({ t, ref })));
   const colLabels = columns.map((c) => `${c.t}<br>${PAPER_REFERENCE_STYLE[c.ref].label}`);
@@ -196,7 +199,7 @@ export function buildRougeHeatmap(rows: readonly RougeToReferenceRow[]): PaperPl
 }
 
 /** Kendall's tau-b between each judge-free measure and the reported win rates, per test set and reference. */
-export function buildRankAgreementFigure(results: readonly MeasureVsWinRate[]): PaperPlot {
+export function buildRankAgreementFigure(results: readonly MeasureVsWinRate[]): LaidOutFigure {
   const measures: MeasureVsWinRate["measure"][] = ["meanWords", "lengthRatio", "rougeL"];
   const measureLabel: Record<string, string> = { meanWords: "mean words", lengthRatio: "length / reference's", rougeL: "Rouge-L to reference" };
   const cols = PAPER_TEST_SETS.flatMap((t) => [...PAPER_REFERENCES, "all" as const].map((ref) => ({ t, ref }))).filter((c) => results.some((r) => r.testSet === c.t && r.reference === c.ref));

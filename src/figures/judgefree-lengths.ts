@@ -4,17 +4,12 @@
  */
 import { meanOfFinite, medianOfFinite, roundTo, wordCount } from "../core/index.js";
 import type { AnswerSource } from "./judgefree-answers.js";
-import { PAPER_MODELS, PAPER_REFERENCES, PAPER_TEST_SETS, modelNameColumns, type PaperReference, type PaperTestSet } from "./paper-spec.js";
+import { PAPER_MODELS, PAPER_REFERENCES, PAPER_TEST_SETS, modelNameColumns, type PaperModelColumns, type PaperReference, type PaperTestSet } from "./paper-spec.js";
 
 /** Output length of one model (or reference) on one test set. */
-export type OutputLengthRow = {
-  /** Upstream model folder, or the reference name when `kind` is "reference". */
-  model: string;
+export type OutputLengthRow = PaperModelColumns & {
+  /** "reference": `model` and `modelName` are the reference's name, `backbone` and `size` empty. */
   kind: "model" | "reference";
-  /** The paper's name (`AlpaCare`), and its backbone and size (empty for references). */
-  modelName: string;
-  backbone: string;
-  size: string;
   testSet: PaperTestSet;
   /** Answers read (0 when missing). */
   n: number;

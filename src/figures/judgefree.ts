@@ -6,14 +6,13 @@
  *
  * Outputs that are not mirrored (e.g. alpaca / iCliniq) are reported as missing cells, never as zeros.
  */
-import { loadPaperValues } from "../data/index.js";
+import { loadPaperValues, type PaperValue } from "../data/index.js";
 import type { FigureItem } from "./export.js";
 import { measuresVsWinRates, rankAgreementTable, type MeasureVsWinRate, type RankAgreementRow } from "./judgefree-agreement.js";
 import { publishedAnswerSource, type AnswerSource } from "./judgefree-answers.js";
 import { buildLengthVsWinRateFigure, buildOutputLengthFigure, buildRankAgreementFigure, buildRougeHeatmap } from "./judgefree-charts.js";
 import { outputLengthTable, type OutputLengthRow } from "./judgefree-lengths.js";
 import { rougeLToReferences, type RougeToReferenceOptions, type RougeToReferenceRow } from "./judgefree-rouge.js";
-import type { ReportedWinRate } from "./paper-compare.js";
 import { PAPER_MODELS, type PaperModel } from "./paper-spec.js";
 
 /** The models whose outputs the judge-free analyses cover by default (every published model, figure order). */
@@ -26,7 +25,7 @@ export interface JudgeFreeAnalysisOptions extends RougeToReferenceOptions {
   /** Where answers come from (default {@link publishedAnswerSource}). */
   source?: AnswerSource;
   /** The paper's values (default `loadPaperValues()`). */
-  reported?: readonly ReportedWinRate[];
+  reported?: readonly PaperValue[];
   /** Permutations for Kendall's p-values (default 5000). */
   permutations?: number;
 }

@@ -3,8 +3,10 @@
  * reader can lay it beside the paper's figure and see the same bars. No reproduced value appears here.
  */
 import { escapePlotlyText } from "../core/index.js";
-import { cellKey, reportedValueFor, type ReportedWinRate } from "./paper-compare.js";
-import { PAPER_FONT, PAPER_LABEL_COLOR, barCentre, formatPaperValue, missingBarMark, paperBarLayout, winRateAxisMax, type PaperPlot, type PaperPlotOptions } from "./paper-chrome.js";
+import type { LaidOutFigure } from "../core/index.js";
+import type { PaperValue } from "../data/index.js";
+import { cellKey, reportedValueFor } from "./paper-compare.js";
+import { PAPER_FONT, PAPER_LABEL_COLOR, barCentre, formatPaperValue, missingBarMark, paperBarLayout, winRateAxisMax, type PaperPlotOptions } from "./paper-chrome.js";
 import { paperProvenance, provenanceSubtitleLines } from "./paper-provenance.js";
 import type { BarCell, PaperFigureSpec, SeriesStyle } from "./paper-spec.js";
 
@@ -19,7 +21,7 @@ function cellsOf(spec: PaperFigureSpec, series: SeriesStyle): BarCell[] {
  * value printed on each bar as in the paper, legend below. Bars the paper did not publish are marked "not
  * published" (never drawn as zero). The title says the values are the paper's, not reproduced.
  */
-export function buildPaperFigure(spec: PaperFigureSpec, reported: readonly ReportedWinRate[], options: PaperPlotOptions = {}): PaperPlot {
+export function buildPaperFigure(spec: PaperFigureSpec, reported: readonly PaperValue[], options: PaperPlotOptions = {}): LaidOutFigure {
   const bargap = 0.22;
   const data: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];

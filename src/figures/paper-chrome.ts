@@ -7,9 +7,6 @@
 import { escapePlotlyText, roundTo, type LaidOutFigure } from "../core/index.js";
 import type { PaperFigureSpec } from "./paper-spec.js";
 
-/** A Plotly figure as plain data (what `exportFigures` and `showFigure` take), with its layout always set. */
-export type PaperPlot = LaidOutFigure;
-
 /** Options shared by the figure builders. */
 export interface PaperPlotOptions {
   /** Figure width and height in px (default 1000 x 520, the paper's aspect). */

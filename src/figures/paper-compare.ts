@@ -7,9 +7,6 @@ import { roundTo } from "../core/index.js";
 import type { PaperValue } from "../data/index.js";
 import type { BarCell, PaperFigureSpec, PaperModelColumns, PaperReference, PaperTestSet } from "./paper-spec.js";
 
-/** One value the paper reports: a row of `paper/figure-values.csv` as `loadPaperValues()` gives it. */
-export type ReportedWinRate = PaperValue;
-
 /** A win rate reproduced from verdicts in the run store (one model x test set x reference x judge x policy). */
 export interface ReproducedWinRate {
   /** Upstream model folder (`AlpaCare-7b`). */
@@ -87,17 +84,22 @@ export interface PaperComparisonRow extends BarKey {
   paperInsideCi: boolean | null;
 }
 
-/** The reported value for one bar, matched on test set, backbone, size, model name, judge and reference. */
-export function reportedValueFor(cell: BarCell, reported: readonly ReportedWinRate[]): number | null {
-  const row = reported.find(
+/** The reported row of a bar (first match), matched on test set, backbone, size, model name, judge and reference. */
+export function reportedRowFor(key: BarKey, reported: readonly PaperValue[]): PaperValue | undefined {
+  return reported.find(
     (r) =>
-      r.test_set === cell.testSet &&
-      r.backbone === cell.model.backbone &&
-      r.size === cell.model.size &&
-      r.model === cell.model.name &&
-      r.judge === cell.judge &&
-      r.reference === cell.reference,
+      r.test_set === key.testSet &&
+      r.backbone === key.backbone &&
+      r.size === key.size &&
+      r.model === key.modelName &&
+      r.judge === key.judge &&
+      r.reference === key.reference,
   );
+}
+
+/** The reported value for one bar ({@link reportedRowFor}), null when the paper reports none. */
+export function reportedValueFor(cell: BarCell, reported: readonly PaperValue[]): number | null {
+  const row = reportedRowFor(cellKey(cell), reported);
   return row ? row.win_rate_pct : null;
 }
 
@@ -107,7 +109,7 @@ export function reproducedValueFor(cell: BarCell, reproduced: readonly Reproduce
 }
 
 /** Join a figure's bars with the paper's values and the reproduced ones (never turning a missing cell into zero). */
-export function comparePaperCells(spec: PaperFigureSpec, reported: readonly ReportedWinRate[], reproduced: readonly ReproducedWinRate[]): PaperComparisonRow[] {
+export function comparePaperCells(spec: PaperFigureSpec, reported: readonly PaperValue[], reproduced: readonly ReproducedWinRate[]): PaperComparisonRow[] {
   return spec.cells.map((cell) => {
     const paper = reportedValueFor(cell, reported);
     const rep = reproducedValueFor(cell, reproduced);
@@ -140,6 +142,8 @@ export interface DifferenceSummary {
 
 /** Count and average the differences of a paper-vs-reproduced table. */
 export function summariseDifferences(rows: readonly PaperComparisonRow[]): DifferenceSummary {
+  // Plain means, not core's meanOfFinite: a NaN difference (only from a non-finite reported value, which
+  // loadPaperValues rejects) must show as NaN here, not be skipped.
   const diffs = rows.map((r) => r.difference).filter((d): d is number => d !== null);
   return {
     bars: rows.length,

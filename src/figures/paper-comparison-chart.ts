@@ -3,9 +3,9 @@
  * verdicts (solid, with its bootstrap 95% interval). A cell with no verdicts is marked "no verdicts", never drawn as
  * zero; a legend entry with none at all says so in red under the title.
  */
-import { escapePlotlyText } from "../core/index.js";
+import { escapePlotlyText, type LaidOutFigure } from "../core/index.js";
 import { barKeyOf, type PaperComparisonRow } from "./paper-compare.js";
-import { PAPER_FONT, PAPER_LABEL_COLOR, barCentre, formatPaperValue, missingBarMark, paperBarLayout, winRateAxisMax, type PaperPlot, type PaperPlotOptions } from "./paper-chrome.js";
+import { PAPER_FONT, PAPER_LABEL_COLOR, barCentre, formatPaperValue, missingBarMark, paperBarLayout, winRateAxisMax, type PaperPlotOptions } from "./paper-chrome.js";
 import { provenanceSubtitleLines, reproducedProvenance } from "./paper-provenance.js";
 import type { PaperFigureSpec } from "./paper-spec.js";
 
@@ -22,7 +22,7 @@ export interface ComparisonPlotOptions extends PaperPlotOptions {
  * beside the reproduced bar (solid, bootstrap 95% interval as an error bar, value on top). Cells with no verdicts
  * carry a "no verdicts" mark at the axis and no bar; bars the paper never published carry "not published".
  */
-export function buildComparisonFigure(spec: PaperFigureSpec, rows: readonly PaperComparisonRow[], options: ComparisonPlotOptions = {}): PaperPlot {
+export function buildComparisonFigure(spec: PaperFigureSpec, rows: readonly PaperComparisonRow[], options: ComparisonPlotOptions = {}): LaidOutFigure {
   const bargap = 0.18;
   const nTraces = spec.series.length * 2;
   const data: Record<string, unknown>[] = [];

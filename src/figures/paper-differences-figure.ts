@@ -2,12 +2,12 @@
  * The paper-vs-reproduced table drawn as a Plotly table figure, exported beside the charts: a "—" for every missing
  * cell, and each compared row tinted by whether the paper's value lies inside the reproduced interval.
  */
-import { escapePlotlyText } from "../core/index.js";
-import { PAPER_FONT, formatPaperValue, type PaperPlot } from "./paper-chrome.js";
+import { escapePlotlyText, type LaidOutFigure } from "../core/index.js";
+import { PAPER_FONT, formatPaperValue } from "./paper-chrome.js";
 import type { DifferenceTableRow } from "./paper-differences.js";
 
 /** The difference table as a Plotly table figure (missing cells shown as "—"), for export beside the charts. */
-export function buildDifferenceTableFigure(rows: readonly DifferenceTableRow[], title = "Paper vs reproduced: differences per bar"): PaperPlot {
+export function buildDifferenceTableFigure(rows: readonly DifferenceTableRow[], title = "Paper vs reproduced: differences per bar"): LaidOutFigure {
   const show = (v: number | null, d = 1) => (v === null ? "—" : v.toFixed(d));
   const header = ["figure", "test set", "model", "reference", "judge", "paper %", "reproduced %", "95% CI", "diff (pp)", "n", "status"];
   const columns = [

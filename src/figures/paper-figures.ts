@@ -3,7 +3,7 @@
  * paper-vs-reproduced chart (`figure-2a`) and the paper's chart redrawn from its reported values alone
  * (`figure-2a-paper`), plus the table of differences. What the CLI (`alpacare figures`) and notebook 06 call.
  */
-import { loadPaperValues } from "../data/index.js";
+import { loadPaperValues, type PaperValue } from "../data/index.js";
 import { loadJudgeTemplate } from "../judge/index.js";
 import type { FigureItem } from "./export.js";
 import {
@@ -11,7 +11,6 @@ import {
   summariseDifferences,
   type DifferenceSummary,
   type PaperComparisonRow,
-  type ReportedWinRate,
   type ReproducedWinRate,
 } from "./paper-compare.js";
 import { buildComparisonFigure } from "./paper-comparison-chart.js";
@@ -30,7 +29,7 @@ export interface PaperFiguresOptions extends ReproducedOptions, PaperFigureSpecO
   /** Which figures: `fig2`, `2a`, `fig5`, `6c`, `fig10`... (default: all). */
   only?: readonly string[];
   /** The paper's values (default `loadPaperValues()`). */
-  reported?: readonly ReportedWinRate[];
+  reported?: readonly PaperValue[];
   /** Reproduced win rates (default: scored from the run's verdicts with `loadReproducedWinRates(options)`). */
   reproduced?: readonly ReproducedWinRate[];
   /** Also emit the paper-only re-plots `figure-<id>-paper` (default true). */

@@ -5,7 +5,7 @@
  * paper: the main judge (gpt-3.5-turbo) or the ablation judge (claude-2, Figure 5).
  */
 import { displayModel } from "../llm/index.js";
-import { groupVerdicts, judgeDeviations, loadVerdicts, slotDeviations, summariseVerdicts, type VerdictParseMode as ParseMode, type ScoringPolicy, type VerdictRecord } from "../judge/index.js";
+import { groupVerdicts, judgeDeviations, loadVerdicts, slotDeviations, summariseVerdicts, type VerdictParseMode, type ScoringPolicy, type VerdictRecord } from "../judge/index.js";
 import { PAPER_ABLATION_JUDGE, PAPER_JUDGE, PAPER_TEST_SET_SIZES, type PaperTestSet } from "./paper-spec.js";
 import type { ReproducedWinRate } from "./paper-compare.js";
 
@@ -16,7 +16,7 @@ export interface ReproducedOptions {
   /** Scoring policy (default `alpacare`, the paper's). */
   policy?: ScoringPolicy;
   /** Verdict parse mode (default `alpacare`, upstream's rule). */
-  mode?: ParseMode;
+  mode?: VerdictParseMode;
   /**
    * Judge model (id or reported version) whose verdicts fill the paper's main-judge bars. Default: every judge
    * except claude-* (so a run with the embedded local judge fills them, labelled with that judge's name).

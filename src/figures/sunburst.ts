@@ -3,6 +3,7 @@
  * whose inner sectors always add up to their children, and the paper's verb-noun sunburst on top of them.
  */
 import type { PlotlyFigure } from "../core/index.js";
+import type { VerbNounBranch } from "../data/index.js";
 import { PLOTLY_QUALITATIVE } from "./charts.js";
 
 /** One path from the centre outwards (`["answer", "question"]`) with its count. */
@@ -96,20 +97,13 @@ function lighten(hex: string, amount: number): string {
   return `#${((1 << 24) + (r << 16) + (g << 8) + b).toString(16).slice(1)}`;
 }
 
-/** A branch of the verb-noun hierarchy (the shape of `verbNounHierarchy` in src/data). */
-export interface VerbNounBranchInput {
-  verb: string;
-  count: number;
-  nouns: readonly { noun: string; count: number }[];
-}
-
 /**
  * The paper's verb-noun sunburst: root verbs inside, their top direct-object nouns outside. Like the paper, each
  * verb's sector is the sum of the nouns shown (`verbSize: "shown"`); `"all"` sizes verbs by all their pairs and leaves
  * the nouns not shown as a gap in the outer ring.
  */
 export function verbNounSunburstChart(
-  branches: readonly VerbNounBranchInput[],
+  branches: readonly VerbNounBranch[],
   options: SunburstOptions & { verbSize?: "shown" | "all" } = {},
 ): PlotlyFigure {
   const paths: SunburstPath[] = [];

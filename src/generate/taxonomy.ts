@@ -1,8 +1,8 @@
 /**
  * Taxonomy statistics of a task set (generated, seed, or MedInstruct-52k): counts of views, types and topics after
  * the label normalisation of notebook 01 (`normaliseTaskLabels`), top-N coverage (the paper: the top-20 views cover
- * 55% and the top-20 types 97% of its generated set), the difficulty distribution, and Plotly sunbursts like the
- * paper's statistics figures.
+ * 55% and the top-20 types 97% of its generated set), and the difficulty distribution. The sunbursts that show them are
+ * built in src/figures (`sunburstChart`).
  */
 import { countLabels, normaliseTaskLabels, topLabels, type LabelCount, type TaskLabelMergeRow, type TaskLabelOptions } from "../data/index.js";
 
@@ -65,60 +65,5 @@ export function taxonomyStats(tasks: readonly TaxonomyTask[], options: { top?: n
     topic: field("topic"),
     difficulty: countLabels(tasks.filter((t) => t.difficulty !== undefined && t.difficulty !== "").map((t) => String(t.difficulty))).sort((a, b) => a.label.localeCompare(b.label)),
     mapping,
-  };
-}
-
-/** A Plotly figure as plain data. */
-export interface PlotlyFigureData {
-  data: Record<string, unknown>[];
-  layout: Record<string, unknown>;
-}
-
-/**
- * A sunburst of one field's top-N labels (the rest as "Other"), like the paper's view/type/topic statistics: the
- * centre is the field, each wedge a label sized by its count, with its share.
- */
-export function taxonomySunburst(counts: readonly LabelCount[], title: string, centre = title): PlotlyFigureData {
-  const total = counts.reduce((s, c) => s + c.count, 0);
-  return {
-    data: [
-      {
-        type: "sunburst",
-        labels: [centre, ...counts.map((c) => c.label)],
-        parents: ["", ...counts.map(() => centre)],
-        values: [total, ...counts.map((c) => c.count)],
-        branchvalues: "total",
-        textinfo: "label+percent root",
-        insidetextorientation: "radial",
-      },
-    ],
-    layout: { title: { text: title }, width: 640, height: 640, margin: { t: 50, l: 10, r: 10, b: 10 } },
-  };
-}
-
-/** A two-level sunburst: `outer` labels inside each `inner` label (e.g. type within view), top N of each. */
-export function taxonomySunburst2(tasks: readonly TaxonomyTask[], inner: "view" | "type" | "topic", outer: "view" | "type" | "topic", title: string, top = 20, topOuter = 4): PlotlyFigureData {
-  const { tasks: norm } = normaliseTaskLabels(tasks.map((t) => ({ topic: t.topic ?? "", view: t.view ?? "", type: t.type ?? "" })));
-  const innerTop = countLabels(norm.map((t) => t[inner] || "(none)")).slice(0, top);
-  const ids: string[] = [];
-  const labels: string[] = [];
-  const parents: string[] = [];
-  const values: number[] = [];
-  for (const c of innerTop) {
-    ids.push(c.label);
-    labels.push(c.label);
-    parents.push("");
-    values.push(c.count);
-    const sub = countLabels(norm.filter((t) => (t[inner] || "(none)") === c.label).map((t) => t[outer] || "(none)"));
-    for (const s of topLabels(sub, topOuter)) {
-      ids.push(`${c.label}/${s.label}`);
-      labels.push(s.label);
-      parents.push(c.label);
-      values.push(s.count);
-    }
-  }
-  return {
-    data: [{ type: "sunburst", ids, labels, parents, values, branchvalues: "total", insidetextorientation: "radial" }],
-    layout: { title: { text: title }, width: 700, height: 700, margin: { t: 50, l: 10, r: 10, b: 10 } },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Analyses of model outputs that need no judge: response lengths, empty / truncated / degenerate-repetition rates,
- * and a side-by-side viewer. Pure functions over plain records; the notebook charts them.
+ * for every response and per model and test set. Pure functions over plain records; the notebook charts them, and
+ * `viewers.ts` shows the answers themselves.
  *
  * Definitions (heuristics, stated so a number can be traced to its rule):
  * - words: whitespace-separated pieces. tokens: `approxTokens` = ceil(UTF-8 characters / 4), the usual rule of thumb
@@ -15,7 +16,7 @@
  *   (catches "1000000..." and whitespace runs that have no words).
  */
 import { deflateRawSync } from "node:zlib";
-import { escapeHtml, meanOfFinite, quantileSorted, wordCount } from "../core/index.js";
+import { meanOfFinite, quantileSorted, wordCount } from "../core/index.js";
 import type { FinishReason } from "../llm/index.js";
 
 /** Approximate token count: ceil(characters / 4) (see the module comment). */
@@ -126,8 +127,9 @@ export function analyseResponse(id: string | number, response: string, finishRea
   };
 }
 
-/** Summary statistics of a numeric sample. */
+/** Summary statistics of a numeric sample (its finite values). */
 export interface Distribution {
+  /** Finite values counted. */
   n: number;
   mean: number;
   median: number;
@@ -139,9 +141,12 @@ export interface Distribution {
   max: number;
 }
 
-/** Distribution of a sample (linear-interpolated quantiles; NaN fields for an empty sample). */
+/**
+ * Distribution of a sample's finite values (NaN and ±Infinity are left out of every field, `n` included; word and
+ * token counts have none): linear-interpolated quantiles, NaN fields when no value is finite.
+ */
 export function distribution(values: readonly number[]): Distribution {
-  const v = [...values].sort((a, b) => a - b);
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   const q = (p: number) => quantileSorted(v, p);
   const mean = meanOfFinite(v); // of the sorted values, in that order
   return { n: v.length, mean, median: q(0.5), p10: q(0.1), p25: q(0.25), p75: q(0.75), p90: q(0.9), min: v.length ? v[0]! : NaN, max: v.length ? v[v.length - 1]! : NaN };
@@ -185,90 +190,4 @@ export function summariseOutputs(model: string, testSet: string, outputs: readon
       degenerateRate: rate((r) => r.degenerate),
     },
   };
-}
-
-/** One column of the side-by-side viewer: a model's name and its outputs (matched to items by id). */
-export interface SideBySideColumn {
-  name: string;
-  outputs: readonly { id: string | number; response: string }[];
-}
-
-/** Options for {@link sideBySideHtml}. */
-export interface SideBySideOptions {
-  /** Cut each answer after this many characters (default 1500; 0 = no cut). */
-  maxChars?: number;
-  /** Mark degenerate / truncated / empty answers with a badge (default true). */
-  flags?: boolean;
-}
-
-/**
- * An HTML table, one row per chosen item (instruction + input) and one column per model, for
- * `tslab.display.html`. Items missing from a column show as "(no output)".
- */
-export function sideBySideHtml(items: readonly { id: string | number; instruction: string; input?: string }[], columns: readonly SideBySideColumn[], options: SideBySideOptions = {}): string {
-  const maxChars = options.maxChars ?? 1500;
-  const flags = options.flags ?? true;
-  const byId = columns.map((c) => new Map(c.outputs.map((o) => [String(o.id), o.response])));
-  const cell = "border:1px solid #ccc;padding:6px;vertical-align:top;white-space:pre-wrap;text-align:left;font-size:12px;max-width:420px";
-  const head = `<tr><th style="${cell}">item</th>${columns.map((c) => `<th style="${cell}">${escapeHtml(c.name)}</th>`).join("")}</tr>`;
-  const body = items
-    .map((item) => {
-      const prompt = item.input ? `${item.instruction}\n\n${item.input}` : item.instruction;
-      const answers = byId.map((m) => {
-        const r = m.get(String(item.id));
-        if (r === undefined) return `<td style="${cell};color:#999">(no output)</td>`;
-        const a = analyseResponse(item.id, r);
-        const badges = flags
-          ? [a.empty && "empty", a.truncated && "ends mid-sentence", a.degenerate && "degenerate repetition"].filter(Boolean).map((b) => `<span style="background:#fdd;border-radius:3px;padding:0 4px;margin-right:4px">${b}</span>`).join("")
-          : "";
-        const text = maxChars > 0 && r.length > maxChars ? `${r.slice(0, maxChars)} [… ${r.length - maxChars} more characters]` : r;
-        return `<td style="${cell}">${badges}${badges ? "<br>" : ""}${compactRunsHtml(text)}<div style="color:#888">${a.words} words</div></td>`;
-      });
-      return `<tr><td style="${cell};background:#f6f6f6"><b>#${escapeHtml(String(item.id))}</b> ${escapeHtml(prompt)}</td>${answers.join("")}</tr>`;
-    })
-    .join("\n");
-  return `<table style="border-collapse:collapse">${head}\n${body}</table>`;
-}
-
-/** A stretch of raw model text: plain text, or a run of one character repeated `count` times. */
-export type TextSegment = { text: string } | { char: string; count: number };
-
-/** Readable names for the characters models repeat most. */
-const CHAR_NAMES: Record<string, string> = { "\n": "newline", " ": "space", "\t": "tab", "\r": "carriage return" };
-
-/**
- * Split raw model text into plain stretches and long runs of one repeated character: newlines from `minNewlines`
- * (default 4: two blank lines are layout, more is degenerate), any other character from `minRun` (default 24).
- * Degenerate outputs of 300-761 newlines then show as one short marker instead of metres of blank space.
- */
-export function compactRuns(text: string, options: { minNewlines?: number; minRun?: number } = {}): TextSegment[] {
-  const minNewlines = options.minNewlines ?? 4;
-  const minRun = options.minRun ?? 24;
-  const out: TextSegment[] = [];
-  let plain = "";
-  for (let i = 0; i < text.length; ) {
-    const ch = text[i]!;
-    let j = i + 1;
-    while (j < text.length && text[j] === ch) j++;
-    const count = j - i;
-    if (count >= (ch === "\n" ? minNewlines : minRun)) {
-      if (plain) out.push({ text: plain });
-      plain = "";
-      out.push({ char: ch, count });
-    } else plain += text.slice(i, j);
-    i = j;
-  }
-  if (plain) out.push({ text: plain });
-  return out;
-}
-
-/** Raw model text as escaped HTML with long runs compacted to a marker such as "⟨761 × newline⟩". */
-export function compactRunsHtml(text: string, options: { minNewlines?: number; minRun?: number } = {}): string {
-  return compactRuns(text, options)
-    .map((seg) =>
-      "text" in seg
-        ? escapeHtml(seg.text)
-        : `<span style="display:inline-block;background:#eef;color:#446;border-radius:3px;padding:0 4px;white-space:nowrap">⟨${seg.count} × ${escapeHtml(CHAR_NAMES[seg.char] ?? JSON.stringify(seg.char))}⟩</span>${seg.char === "\n" ? "\n" : ""}`,
-    )
-    .join("");
 }

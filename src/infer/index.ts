@@ -5,8 +5,7 @@
  */
 export {
   type AnalysableOutput, analyseResponse, type DegenerateThresholds, distribution, type Distribution,
-  type OutputSummary, repetitionStats, type RepetitionStats, type ResponseAnalysis, type SideBySideColumn,
-  sideBySideHtml, type SideBySideOptions, summariseOutputs,
+  type OutputSummary, repetitionStats, type RepetitionStats, type ResponseAnalysis, summariseOutputs,
 } from "./analysis.js";
 export {
   type AnyModelOutput, loadAnyModelOutputs, type LoadOutputsOptions, modelOutputCatalogue,
@@ -27,3 +26,4 @@ export {
   type PromptMessagesOptions, renderAlpacaPrompt,
 } from "./templates.js";
 export { INFER_TEST_SETS, type InferItem, inferItems, isInferTestSet } from "./testsets.js";
+export { type SideBySideColumn, sideBySideHtml, type SideBySideOptions } from "./viewers.js";

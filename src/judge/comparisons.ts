@@ -7,7 +7,7 @@ import { judgeAgreement, type JudgeAgreement } from "./agreement.js";
 import {
   itemScoreMap, pairedBootstrap, type PairedDifference, type VerdictScoreOptions, type WinRateBootstrapOptions,
 } from "./score.js";
-import type { VerdictGroup, VerdictGroupKey } from "./store.js";
+import type { VerdictGroup, VerdictGroupKey } from "./groups.js";
 
 /** The pairs of groups that can be compared, each pair in the groups' order (a before b). */
 export interface ComparisonPlan<G extends VerdictGroupKey> {

@@ -9,12 +9,14 @@ export {
   lengthDiagnosticsFigure, verdictMatrixFigure, winRateIntervalFigure, type WinRateIntervalRow,
 } from "./charts.js";
 export { compareVerdictGroups, type GroupAgreement, type GroupDifference } from "./comparisons.js";
+export { judgeDeviations, slotDeviations } from "./deviations.js";
 export {
   type AlpacaEvalAnnotation, alpacaEvalDiscreteWinRate, alpacaEvalWinRate, type AlpacaEvalWinRate,
   pairAlpacareComparisonFiles, readAlpacaEvalAnnotations, readAlpacareComparisonFiles,
   type ReadAlpacareComparisonOptions, toAlpacaEvalAnnotations, writeAlpacaEvalAnnotations,
   writeAlpacareComparisonFiles,
 } from "./formats.js";
+export { groupVerdicts, type VerdictGroup, type VerdictGroupKey, type WinRateRow, winRateTable } from "./groups.js";
 export { lengthAdjustedWinRate, type LengthAdjustedWinRate } from "./length-adjusted.js";
 export { lengthDiagnostics, type LengthDiagnosticsOptions, type LengthDiffBin } from "./length-diagnostics.js";
 export {
@@ -30,10 +32,7 @@ export {
   type PairedDifference, summariseVerdicts, type VerdictScoreOptions, winRate, type WinRateBootstrapOptions,
   winRateStandardError, type WinRateSummary,
 } from "./score.js";
-export {
-  groupVerdicts, judgeDeviations, loadVerdicts, readVerdictFile, slotDeviations, type VerdictFilter,
-  type VerdictGroup, type VerdictGroupKey, verdictSafeName, type WinRateRow, winRateTable,
-} from "./store.js";
+export { loadVerdicts, readVerdictFile, type VerdictFilter, verdictSafeName } from "./store.js";
 export {
   buildJudgePrompt, buildJudgeRequest, fillJudgeTemplate, JUDGE_SYSTEM_PROMPT, judgedInstruction,
   type JudgeModelConfig, type JudgePair, type JudgePrompt, type JudgeTemplate, loadJudgeTemplate,

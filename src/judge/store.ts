@@ -4,11 +4,9 @@
  * resume, to score, and by the figures. Researchers may drop their own verdict files (this shape, or converted from
  * upstream/AlpacaEval files with `formats.ts`) into the same folder.
  */
-import { describeAdaptation, describeSubstitution, displayModel, readDeviations } from "../llm/index.js";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError, readTextFile, runDir } from "../core/index.js";
-import { summariseVerdicts, type WinRateBootstrapOptions, type VerdictScoreOptions, type WinRateSummary } from "./score.js";
 import type { JudgeOrder, VerdictRecord } from "./types.js";
 
 /** `data/runs/<run>/verdicts/`. */
@@ -125,86 +123,7 @@ export function verdictFiles(run = "default"): string[] {
   return readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort().map((f) => join(dir, f));
 }
 
-/**
- * The deviations from the paper recorded in a run's verdict config snapshots, as one line each per judge model
- * ("gpt-6-luna: top_p 1 dropped"): what every figure and score resting on those verdicts repeats.
- */
-export function judgeDeviations(run = "default"): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const f of verdictFiles(run)) {
-    const d = readDeviations(f.replace(/\.jsonl$/, ".config.json"));
-    for (const a of d.adaptations) {
-      const lines = out.get(a.model) ?? [];
-      const line = describeAdaptation(a);
-      if (!lines.includes(line)) lines.push(line);
-      out.set(a.model, lines);
-    }
-  }
-  return out;
-}
-
-/**
- * What a judge's verdicts deviate from the paper by, when they fill the paper judge slot `slot` (`gpt-3.5-turbo` or
- * `claude-2`): a different judge model is a substitution ("judge gpt-6-luna for gpt-3.5-turbo (shut down
- * 2026-10-23)"), followed by that model's recorded adaptations (from {@link judgeDeviations}). Score and figures share it.
- */
-export function slotDeviations(judgeModel: string, slot: string, adaptations: ReadonlyMap<string, string[]> = new Map()): string[] {
-  const ablation = /claude/i.test(slot);
-  return [
-    ...(judgeModel !== slot
-      ? [describeSubstitution({ role: ablation ? "ablation judge" : "judge", paper: slot, used: displayModel(judgeModel), provider: ablation ? "anthropic" : "openai", reason: "", source: "" })]
-      : []),
-    ...(adaptations.get(judgeModel) ?? []),
-  ];
-}
-
 /** All verdict records of a run that pass `filter` (from every file in its verdicts folder). */
 export function loadVerdicts(run = "default", filter: VerdictFilter = {}): VerdictRecord[] {
   return verdictFiles(run).flatMap((f) => readVerdictFile(f).filter((r) => matchesVerdictFilter(r, filter)));
-}
-
-/** What identifies a group of verdicts: one (model, test set, reference, judge model, template). */
-export interface VerdictGroupKey {
-  model: string;
-  testSet: string;
-  reference: string;
-  /** The judge model that answered. */
-  judge: string;
-  /** The template's name and its content hash. */
-  template: string;
-  templateHash: string;
-}
-
-/** One group of verdicts: its key and its records. */
-export interface VerdictGroup extends VerdictGroupKey {
-  records: VerdictRecord[];
-}
-
-/** Split records into (model, test set, reference, judge, template) groups, in first-seen order. */
-export function groupVerdicts(records: readonly VerdictRecord[]): VerdictGroup[] {
-  const groups = new Map<string, VerdictGroup>();
-  for (const r of records) {
-    const k = [r.model, r.testSet, r.reference, r.judge.model, r.template.hash].join("\u0000");
-    let g = groups.get(k);
-    if (!g) {
-      g = { model: r.model, testSet: r.testSet, reference: r.reference, judge: r.judge.model, template: r.template.name, templateHash: r.template.hash, records: [] };
-      groups.set(k, g);
-    }
-    g.records.push(r);
-  }
-  return [...groups.values()];
-}
-
-/** One row of {@link winRateTable}: the group's key and its summary. */
-export interface WinRateRow extends VerdictGroupKey, WinRateSummary {}
-
-/**
- * Win rate, 95% bootstrap interval, standard error, unparsed count and position-bias rates per
- * (model, test set, reference, judge, template): what a figure plots. `policy` / `mode` default to the paper's.
- */
-export function winRateTable(records: readonly VerdictRecord[], options: VerdictScoreOptions & WinRateBootstrapOptions = {}): WinRateRow[] {
-  return groupVerdicts(records).map((g) => ({
-    model: g.model, testSet: g.testSet, reference: g.reference, judge: g.judge, template: g.template, templateHash: g.templateHash,
-    ...summariseVerdicts(g.records, options),
-  }));
 }

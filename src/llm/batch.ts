@@ -10,9 +10,9 @@
  */
 import { LlmAbortError, LlmRequestError, classifyProviderError } from "./errors.js";
 import type { Engine } from "./engine-types.js";
-import { listBatches, saveBatchState as saveState, type BatchState } from "./batch-store.js";
+import { listBatches, saveBatchState, type BatchState } from "./batch-store.js";
 import {
-  batchWhere as where, createBatchClients, findBatchId, pollBatch, submitBatch, type BatchItemResult,
+  batchWhere, createBatchClients, findBatchId, pollBatch, submitBatch, type BatchItemResult,
 } from "./batch-provider.js";
 import { unavailableError } from "./preflight.js";
 import { sleep } from "./limits.js";
@@ -143,17 +143,17 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
         items: keys.map((k) => ({ key: k, tag: byKey.get(k)!.req.tag })), status: "submitting", createdAt: new Date().toISOString(),
       };
       // Persist the intent first: a crash between "created" and "saved" is then found again by its metadata.
-      saveState(run, state);
+      saveBatchState(run, state);
       try {
         await submitBatch(clients, state, keys.map((k) => ({ key: k, req: byKey.get(k)!.req })));
       } catch (e) {
         state.status = "failed";
         state.error = (e as Error).message;
-        saveState(run, state);
-        throw classifyProviderError(e, keyEnv(grp.provider), where(grp));
+        saveBatchState(run, state);
+        throw classifyProviderError(e, keyEnv(grp.provider), batchWhere(grp));
       }
       state.status = "submitted";
-      saveState(run, state);
+      saveBatchState(run, state);
       log(`submitted ${state.provider} batch ${state.id} (${keys.length} requests, ${state.model})`);
       active.push(state);
     }
@@ -190,12 +190,12 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
     if (id) {
       s.id = id;
       s.status = "submitted";
-      saveState(run, s);
+      saveBatchState(run, s);
       return;
     }
     s.status = "failed";
     s.error = "submission interrupted before the batch id was saved; not found on the server; resubmit";
-    saveState(run, s);
+    saveBatchState(run, s);
     log(`${s.name}: ${s.error}`);
   }
 
@@ -220,18 +220,18 @@ export async function runBatch(engine: Engine, requests: readonly ChatRequest[],
         return true;
       }
     } catch (e) {
-      throw classifyProviderError(e, keyEnv(s.provider), where(s));
+      throw classifyProviderError(e, keyEnv(s.provider), batchWhere(s));
     }
-    saveState(run, s);
+    saveBatchState(run, s);
     return false;
   }
 
   function finish(s: BatchState, status: string): void {
     // Items the provider never returned (expired, cancelled) are failures of this run, not cached.
-    for (const it of s.items) if (byKey.has(it.key)) deliver(it.key, new LlmRequestError(`${where(s)} ${s.id}: no result (batch ${status}${s.error ? `: ${s.error}` : ""})`));
+    for (const it of s.items) if (byKey.has(it.key)) deliver(it.key, new LlmRequestError(`${batchWhere(s)} ${s.id}: no result (batch ${status}${s.error ? `: ${s.error}` : ""})`));
     s.status = "collected";
     s.collectedAt = new Date().toISOString();
-    saveState(run, s);
+    saveBatchState(run, s);
     log(`collected ${s.provider} batch ${s.id} (${status})`);
   }
 

@@ -2,7 +2,7 @@
  * A live progress display for notebook cells: the same engine progress events that drive the CLI's bar redraw one
  * output in place while the cell runs (`tslab.newDisplay()` overwrites a single display entry).
  */
-import { escapeHtml as esc, formatDuration, progress } from "../core/index.js";
+import { escapeHtml, formatDuration, progress } from "../core/index.js";
 import type { EngineProgress } from "./engine-types.js";
 
 /** The part of tslab's `Display` this uses. */
@@ -18,10 +18,10 @@ export function progressHtml(p: EngineProgress): string {
   const rate = p.done > 0 ? ` · ${p.ratePerSec >= 10 ? p.ratePerSec.toFixed(0) : p.ratePerSec.toFixed(2)}/s` : "";
   const elapsed = ` · ${formatDuration(p.elapsedMs / 1000)}${finished ? " in all" : " elapsed"}`;
   return (
-    `<div class="alpacare-progress" style="font-family:monospace;font-size:12px">${esc(p.label)} ${p.done}/${p.total}${rate}${eta}${elapsed} · ` +
+    `<div class="alpacare-progress" style="font-family:monospace;font-size:12px">${escapeHtml(p.label)} ${p.done}/${p.total}${rate}${eta}${elapsed} · ` +
     `${p.calls} calls · ${p.cacheHits} cached · ${p.failures} failed${p.retries ? ` · ${p.retries} retries` : ""} · ${p.tokens} tokens · $${p.usd.toFixed(4)}` +
     // The pace against the provider's limits, when it reports them: "tokens/min 228k of 240k (95%), 429s 0".
-    (p.pace ? `<div>${esc(p.pace)}</div>` : "") +
+    (p.pace ? `<div>${escapeHtml(p.pace)}</div>` : "") +
     `<div style="background:#eee;width:320px;max-width:100%;height:8px"><div style="background:${finished ? "#4a7" : "#49c"};height:8px;width:${pct.toFixed(1)}%"></div></div></div>`
   );
 }

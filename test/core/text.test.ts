@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clipText, formatInterval, formatNumber, formatPercent, wordCount } from "../../src/core/index.js";
+import { clipMiddle, clipText, formatInterval, formatNumber, formatPercent, wordCount } from "../../src/core/index.js";
 
 test("wordCount counts runs of non-whitespace; blank text has none", () => {
   assert.equal(wordCount(""), 0);
@@ -30,4 +30,19 @@ test("formatNumber / formatPercent / formatInterval read n/a for NaN", () => {
   assert.equal(formatInterval([40.04, 61.96]), "40.0–62.0");
   assert.equal(formatInterval([-3, 4.5], 1, " – "), "-3.0 – 4.5");
   assert.equal(formatInterval([NaN, NaN]), "n/a");
+});
+
+test("clipMiddle: text over maxChars keeps its head and tail around \" […] \"; shorter text is unchanged", () => {
+  const s = "a".repeat(10) + "b".repeat(10);
+  assert.equal(clipMiddle(s, 20), s);
+  assert.equal(clipMiddle(s, 10), "aaaaa […] bbbbb");
+  assert.equal(clipMiddle(s, 11), "aaaaa […] bbbbb"); // halves round down
+  assert.equal(clipMiddle(s, 15, { head: 12, tail: 3 }), "aaaaaaaaaabb […] bbb");
+  assert.equal(clipMiddle(s, 15, { head: 4, tail: 0 }), "aaaa […] ");
+  // notebook 05's `s.length > n ? s.slice(0, n / 2) + " […] " + s.slice(-n / 2) : s`, for n = 600
+  const cut = (t: string, n = 600) => (t.length > n ? t.slice(0, n / 2) + " […] " + t.slice(-n / 2) : t);
+  for (const len of [0, 599, 600, 601, 1500]) {
+    const t = Array.from({ length: len }, (_, i) => String.fromCharCode(33 + (i % 90))).join("");
+    assert.equal(clipMiddle(t, 600), cut(t));
+  }
 });

@@ -11,7 +11,6 @@ import {
   makeRougeInlineDeduper, readGeneratedTasks, readRejectedTasks, readTaskCompletions, parseTasksFaithful,
   RESPONSE_SYSTEM_PROMPT, taxonomyStats,
 } from "../../src/generate/index.js";
-import { taxonomySunburst } from "../../src/generate/taxonomy.js";
 import { startFakeServer, type FakeServer } from "../fake-server/index.js";
 import { fakeTeacherCompletion } from "./fake-teacher.js";
 import { tempDataDir } from "./helpers.js";
@@ -128,14 +127,12 @@ test("generate -> post-hoc filter -> responses (openai, anthropic) -> export", a
   assert.match(card, new RegExp(`Records: ${e.records}`));
 });
 
-test("taxonomy statistics and sunburst of the seed set", () => {
+test("taxonomy statistics of the seed set", () => {
   const s = taxonomyStats(loadSeedTasks());
   assert.equal(s.tasks, 167);
   assert.ok(s.view.distinct < s.view.distinctRaw, "label normalisation merges spellings");
   assert.equal(s.difficulty.reduce((a, c) => a + c.count, 0), 167);
   assert.ok(s.type.topCoverage > 0.5 && s.type.topCoverage <= 1);
-  const fig = taxonomySunburst(s.view.top, "Views");
-  assert.equal((fig.data[0]!.labels as string[]).length, s.view.top.length + 1);
 });
 
 test("responses through the batch API (OpenAI Batch on the fake server), resumable", async () => {

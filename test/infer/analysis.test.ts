@@ -3,7 +3,8 @@ import { test } from "node:test";
 import {
   analyseResponse, distribution, repetitionStats, sideBySideHtml, summariseOutputs,
 } from "../../src/infer/index.js";
-import { approxTokens, compactRuns, compactRunsHtml, endsMidSentence, isDegenerate } from "../../src/infer/analysis.js";
+import { approxTokens, endsMidSentence, isDegenerate } from "../../src/infer/analysis.js";
+import { compactRuns, compactRunsHtml } from "../../src/infer/viewers.js";
 import { wordCount } from "../../src/core/index.js";
 
 test("word and token counts", () => {
@@ -54,6 +55,11 @@ test("distribution and summaries", () => {
   assert.equal(d.min, 1);
   assert.equal(d.max, 4);
   assert.ok(Number.isNaN(distribution([]).mean));
+  // non-finite values are left out of every field, n included
+  assert.deepEqual(distribution([4, NaN, 1, Infinity, 3, -Infinity, 2]), d);
+  const none = distribution([NaN, Infinity]);
+  assert.equal(none.n, 0);
+  assert.ok(Number.isNaN(none.mean) && Number.isNaN(none.median) && Number.isNaN(none.min) && Number.isNaN(none.max));
   const { summary, rows } = summariseOutputs("m", "iCliniq", [
     { id: 0, response: "" },
     { id: 1, response: "Fine answer here." },

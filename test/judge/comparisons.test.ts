@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { comparisonPlan, compareVerdictGroups } from "../../src/judge/comparisons.js";
 import { judgeAgreement } from "../../src/judge/agreement.js";
 import { itemScoreMap, pairedBootstrap } from "../../src/judge/score.js";
-import { groupVerdicts } from "../../src/judge/store.js";
+import { groupVerdicts } from "../../src/judge/groups.js";
 import type { JudgeOrder, VerdictRecord, VerdictScore } from "../../src/judge/types.js";
 
 interface Who {

@@ -108,6 +108,10 @@ function withDeviations(rows: ScoreRow[], adaptations: ReadonlyMap<string, strin
   }
   return rows;
 }
+/**
+ * A row's number for the text report: "n/a" for null (the rows hold null, for JSON, where a value is undefined). Not
+ * core's `formatNumber`, which takes no null and would print a NaN as "n/a" where this prints "NaN".
+ */
 const f = (x: number | null, d = 2) => (x === null ? "n/a" : x.toFixed(d));
 
 function rowsFromRecords(records: VerdictRecord[], source: string, policy: ScoringPolicy, mode: VerdictParseMode, seed: number, listUnparsed: boolean, lengthAdjusted = false): ScoreRow[] {
