@@ -44,9 +44,12 @@ export function clipMiddle(text: string, maxChars: number, options: ClipMiddleOp
   return text.slice(0, head) + " […] " + (tail > 0 ? text.slice(-tail) : "");
 }
 
-/** `x` with `digits` decimals (default 3), or "n/a" when it is NaN. */
-export function formatNumber(x: number, digits = 3): string {
-  return Number.isNaN(x) ? "n/a" : x.toFixed(digits);
+/**
+ * `x` with `digits` decimals (default 3), or "n/a" when there is no finite value: NaN (nothing scored), ±Infinity
+ * (a statistic of a constant sample) or null (how JSON rows hold an undefined value).
+ */
+export function formatNumber(x: number | null | undefined, digits = 3): string {
+  return typeof x === "number" && Number.isFinite(x) ? x.toFixed(digits) : "n/a";
 }
 
 /** A value already in percent (a win rate of 0-100) as "61.3%" with `digits` decimals (default 1), or "n/a" when NaN. */

@@ -3,7 +3,7 @@
  * length or Rouge-L with a fit per reference, the Rouge-L heatmap, and the rank-agreement heatmap. Pure functions of
  * the tables; missing cells are marked, never drawn as zero.
  */
-import { roundTo, type LaidOutFigure } from "../core/index.js";
+import { formatNumber, roundTo, type LaidOutFigure } from "../core/index.js";
 import type { MeasureVsWinRate } from "./judgefree-agreement.js";
 import type { OutputLengthRow } from "./judgefree-lengths.js";
 import type { RougeToReferenceRow } from "./judgefree-rouge.js";
@@ -141,8 +141,8 @@ export function buildLengthVsWinRateFigure(results: readonly MeasureVsWinRate[],
     }
     const pooled = results.find((r) => r.measure === "lengthRatio" && r.testSet === testSet);
     const stats = [
-      ...chosen.filter((r) => r.testSet === testSet).map((r) => `${PAPER_REFERENCE_STYLE[r.reference].label}: R² ${fmt(r.fit.r2, 2)}, τb ${fmt(r.kendall.tau, 2)} (n ${r.models.length})`),
-      ...(measure === "meanWords" && pooled ? [`length ratio to reference, pooled: R² ${fmt(pooled.fit.r2, 2)}, τb ${fmt(pooled.kendall.tau, 2)} (n ${pooled.models.length})`] : []),
+      ...chosen.filter((r) => r.testSet === testSet).map((r) => `${PAPER_REFERENCE_STYLE[r.reference].label}: R² ${formatNumber(r.fit.r2, 2)}, τb ${formatNumber(r.kendall.tau, 2)} (n ${r.models.length})`),
+      ...(measure === "meanWords" && pooled ? [`length ratio to reference, pooled: R² ${formatNumber(pooled.fit.r2, 2)}, τb ${formatNumber(pooled.kendall.tau, 2)} (n ${pooled.models.length})`] : []),
     ].join("<br>");
     annotations.push({ text: stats, xref: "paper", yref: "paper", x: ti * (w + gap) + 0.005, y: 0.99, xanchor: "left", yanchor: "top", align: "left", showarrow: false, font: { size: 9, color: "#404040" }, bgcolor: "rgba(255,255,255,0.8)" });
   });
@@ -154,14 +154,6 @@ export function buildLengthVsWinRateFigure(results: readonly MeasureVsWinRate[],
       { ...layoutAxes, annotations, width: 1200, height: 520, margin: { l: 70, r: 20, t: 100, b: 80 } },
     ),
   };
-}
-
-/**
- * A statistic for a legend line: "n/a" rather than "NaN" when it is undefined (a constant side, too few models). Not
- * core's `formatNumber`, which prints ±Infinity as "Infinity": this one says "n/a" for any non-finite value.
- */
-function fmt(v: number, d: number): string {
-  return Number.isFinite(v) ? v.toFixed(d) : "n/a";
 }
 
 /** Mean Rouge-L of each model's answers to each reference's answers, as a heatmap (models x test set · reference). */

@@ -24,6 +24,9 @@ test("formatNumber / formatPercent / formatInterval read n/a for NaN", () => {
   assert.equal(formatNumber(0.123456), "0.123");
   assert.equal(formatNumber(2, 2), "2.00");
   assert.equal(formatNumber(NaN), "n/a");
+  assert.equal(formatNumber(Infinity), "n/a");
+  assert.equal(formatNumber(-Infinity, 1), "n/a");
+  assert.equal(formatNumber(null), "n/a");
   assert.equal(formatPercent(61.25), "61.3%");
   assert.equal(formatPercent(50, 0), "50%");
   assert.equal(formatPercent(NaN), "n/a");

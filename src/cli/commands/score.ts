@@ -5,7 +5,7 @@
 import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { existsSync } from "node:fs";
-import { InputError, projectRoot } from "../../core/index.js";
+import { formatNumber, InputError, projectRoot } from "../../core/index.js";
 import { referenceSubstitutionNote, type ReferenceName, type TestSetName } from "../../data/index.js";
 import {
   alpacaEvalWinRate, bootstrapWinRate, loadVerdicts, pairAlpacareComparisonFiles, readAlpacaEvalAnnotations,
@@ -108,11 +108,6 @@ function withDeviations(rows: ScoreRow[], adaptations: ReadonlyMap<string, strin
   }
   return rows;
 }
-/**
- * A row's number for the text report: "n/a" for null (the rows hold null, for JSON, where a value is undefined). Not
- * core's `formatNumber`, which takes no null and would print a NaN as "n/a" where this prints "NaN".
- */
-const f = (x: number | null, d = 2) => (x === null ? "n/a" : x.toFixed(d));
 
 function rowsFromRecords(records: VerdictRecord[], source: string, policy: ScoringPolicy, mode: VerdictParseMode, seed: number, listUnparsed: boolean, lengthAdjusted = false): ScoreRow[] {
   return winRateTable(records, { policy, mode, seed }).map((r) => {
@@ -268,10 +263,10 @@ const command: Command = {
     for (const r of rows) {
       process.stdout.write(
         `${r.model} vs ${r.reference}${r.testSet ? ` on ${r.testSet}` : ""}${r.judge ? `, judge ${r.judge}` : ""}${r.template ? ` (${r.template})` : ""}  [${r.source}]\n` +
-          `  winRate ${f(r.winRate)}%  ci95 [${f(r.ci95[0])}, ${f(r.ci95[1])}]  standardError ${f(r.standardError)}  n ${r.n}  unparsed ${r.unparsed}  ` +
-          `flipRate ${f(r.flipRate, 3)}  tieRate ${f(r.tieRate, 3)}${r.discreteWinRate !== undefined ? `  discreteWinRate ${f(r.discreteWinRate)}%` : ""}  (policy ${r.policy}, parse ${r.parse})\n`,
+          `  winRate ${formatNumber(r.winRate, 2)}%  ci95 [${formatNumber(r.ci95[0], 2)}, ${formatNumber(r.ci95[1], 2)}]  standardError ${formatNumber(r.standardError, 2)}  n ${r.n}  unparsed ${r.unparsed}  ` +
+          `flipRate ${formatNumber(r.flipRate, 3)}  tieRate ${formatNumber(r.tieRate, 3)}${r.discreteWinRate !== undefined ? `  discreteWinRate ${formatNumber(r.discreteWinRate, 2)}%` : ""}  (policy ${r.policy}, parse ${r.parse})\n`,
       );
-      if (r.lengthAdjustedWinRate !== undefined) process.stdout.write(`  lengthAdjustedWinRate ${f(r.lengthAdjustedWinRate)}%  (${r.lengthAdjustedNote})\n`);
+      if (r.lengthAdjustedWinRate !== undefined) process.stdout.write(`  lengthAdjustedWinRate ${formatNumber(r.lengthAdjustedWinRate, 2)}%  (${r.lengthAdjustedNote})\n`);
       if (r.duplicates) {
         process.stdout.write(`  note: ${r.duplicates} duplicate verdict record(s) for an (item, order) already judged were ignored (the first written is scored)${r.conflictingDuplicates ? `; ${r.conflictingDuplicates} of those pairs disagree with the scored verdict` : ""}\n`);
       }
